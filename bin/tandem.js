@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Runs Tandem's TypeScript directly through tsx, so `npx tandem …` works right after `npm install`.
+import { register } from 'tsx/esm/api'
+
+register()
+const { main } = await import('../src/cli/main.ts')
+await main(process.argv)

@@ -1,0 +1,140 @@
+import { hashPassword } from 'better-auth/crypto'
+import type { Kysely } from 'kysely'
+import type { Database } from '../server/db/database.ts'
+import type { DB, Role } from '../server/db/schema.ts'
+import { SeededRandom } from './random.ts'
+
+export const demoWorkspaceName = 'Northwind Robotics'
+export const demoPassword = 'tandem-demo'
+export const demoDomain = 'northwind.example'
+
+export const demoLogins: { email: string; name: string; role: Role }[] = [
+  { email: `admin@${demoDomain}`, name: 'Alex Admin', role: 'admin' },
+  { email: `marketing@${demoDomain}`, name: 'Maya Marketing', role: 'marketing' },
+  { email: `sales@${demoDomain}`, name: 'Sam Sales', role: 'sales' },
+  { email: `manager@${demoDomain}`, name: 'Morgan Manager', role: 'sales_manager' },
+  { email: `viewer@${demoDomain}`, name: 'Vic Viewer', role: 'viewer' },
+]
+
+const firstNames = ['Ana', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kemi', 'Liam', 'Mei', 'Noah', 'Olga', 'Priya', 'Quinn', 'Rosa', 'Tariq', 'Uma']
+const lastNames = ['Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Silva', 'Novak', 'Haddad', 'Kowalski', 'Brennan', 'Iyer', 'Schulz', 'Duarte', 'Ahmed', 'Park', 'Rossi']
+const teamNames = ['Enterprise', 'Mid-Market', 'SMB'] as const
+
+export interface DemoOptions {
+  seed: number
+  asOf: Date
+  reset: boolean
+}
+
+export type DemoResult = { created: true; workspaceId: string; users: number } | { created: false; workspaceId: string }
+
+/**
+ * Creates "Northwind Robotics": the demo logins of every role and three sales teams of reps, all
+ * from a seed with dates relative to `asOf`. Later features extend this world.
+ */
+export async function seedDemo(db: Database, options: DemoOptions): Promise<DemoResult> {
+  const existing = await findDemoWorkspace(db)
+  if (existing && !options.reset) return { created: false, workspaceId: existing }
+  const passwordHash = await hashPassword(demoPassword)
+  return db.transaction().execute(async (trx) => {
+    if (existing) await removeDemo(trx, existing)
+    const rng = new SeededRandom(options.seed)
+    const start = new Date(options.asOf.getTime() - 3 * 365 * 86_400_000)
+    const workspaceId = rng.uuidv7(start)
+    await trx
+      .insertInto('workspaces')
+      .values({
+        id: workspaceId,
+        name: demoWorkspaceName,
+        timeZone: 'America/Chicago',
+        baseCurrency: 'USD',
+        fiscalYearStartMonth: 1,
+        createdAt: start,
+        updatedAt: start,
+      })
+      .execute()
+
+    const people = [...demoLogins]
+    const used = new Set(people.map((p) => p.email))
+    const reps: { email: string; name: string; role: Role }[] = []
+    while (reps.length < 12) {
+      const first = rng.pick(firstNames)
+      const last = rng.pick(lastNames)
+      const email = `${first}.${last}@${demoDomain}`.toLowerCase()
+      if (used.has(email)) continue
+      used.add(email)
+      reps.push({ email, name: `${first} ${last}`, role: reps.length < 2 ? 'sales_manager' : 'sales' })
+    }
+    people.push(...reps)
+
+    const userIds = new Map<string, string>()
+    for (const person of people) {
+      const joined = new Date(start.getTime() + rng.int(0, 400) * 86_400_000)
+      const id = rng.uuidv7(joined)
+      userIds.set(person.email, id)
+      await trx
+        .insertInto('users')
+        .values({ id, name: person.name, email: person.email, emailVerified: true, createdAt: joined, updatedAt: joined })
+        .execute()
+      await trx
+        .insertInto('authAccounts')
+        .values({ id: rng.uuidv7(joined), accountId: id, providerId: 'credential', userId: id, password: passwordHash, createdAt: joined, updatedAt: joined })
+        .execute()
+      await trx
+        .insertInto('memberships')
+        .values({ workspaceId, userId: id, role: person.role, createdAt: joined })
+        .execute()
+    }
+
+    // Three teams: the demo manager leads Enterprise, the two extra managers the others;
+    // the demo rep and the twelve generated people are spread over them.
+    const managers = [`manager@${demoDomain}`, reps[0]?.email, reps[1]?.email]
+    const members = [`sales@${demoDomain}`, ...reps.slice(2).map((r) => r.email)]
+    for (const [index, name] of teamNames.entries()) {
+      const teamId = rng.uuidv7(start)
+      const managerId = userIds.get(managers[index] ?? '') ?? null
+      await trx.insertInto('teams').values({ workspaceId, id: teamId, name, managerId, createdAt: start, updatedAt: start }).execute()
+      const inTeam = members.filter((_, i) => i % teamNames.length === index)
+      const ids = [managerId, ...inTeam.map((e) => userIds.get(e))].filter((id): id is string => !!id)
+      await trx.insertInto('teamMembers').values(ids.map((userId) => ({ workspaceId, teamId, userId }))).execute()
+    }
+
+    await trx
+      .insertInto('instanceSettings')
+      .values({ key: 'demo_workspace_id', value: JSON.stringify(workspaceId) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(workspaceId), updatedAt: new Date() }))
+      .execute()
+    await trx
+      .insertInto('auditLog')
+      .values({
+        workspaceId,
+        id: rng.uuidv7(options.asOf),
+        at: options.asOf,
+        actorType: 'system',
+        actorId: null,
+        actorName: 'Demo world',
+        action: 'demo.seed',
+        targetType: 'workspace',
+        targetId: workspaceId,
+        details: JSON.stringify({ seed: options.seed, asOf: options.asOf.toISOString().slice(0, 10) }),
+      })
+      .execute()
+    return { created: true as const, workspaceId, users: people.length }
+  })
+}
+
+export async function findDemoWorkspace(db: Kysely<DB>): Promise<string | undefined> {
+  const setting = await db
+    .selectFrom('instanceSettings')
+    .select('value')
+    .where('key', '=', 'demo_workspace_id')
+    .executeTakeFirst()
+  if (typeof setting?.value !== 'string') return undefined
+  const row = await db.selectFrom('workspaces').select('id').where('id', '=', setting.value).executeTakeFirst()
+  return row?.id
+}
+
+async function removeDemo(db: Kysely<DB>, workspaceId: string) {
+  await db.deleteFrom('workspaces').where('id', '=', workspaceId).execute()
+  await db.deleteFrom('users').where('email', 'like', `%@${demoDomain}`).execute()
+}

@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import fastifyCookie from '@fastify/cookie'
+import fastifyHelmet from '@fastify/helmet'
+import fastifyRateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import fastifySwagger from '@fastify/swagger'
+import fastifySwaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyInstance } from 'fastify'
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod'
+import { uuidv7 } from 'uuidv7'
+import { apiKeyRoutes } from './api-keys/routes.ts'
+import { auditRoutes } from './audit/routes.ts'
+import { authRoutes } from './auth/routes.ts'
+import type { Principal } from './auth/principal.ts'
+import type { AppContext } from './context.ts'
+import { AppError } from './errors.ts'
+import { healthRoutes } from './health/routes.ts'
+import { authenticate } from './http/authenticate.ts'
+import { handleError } from './http/error-handler.ts'
+import { memberRoutes } from './members/routes.ts'
+import { version } from './version.ts'
+import { workspaceRoutes } from './workspaces/routes.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal
+  }
+  interface FastifyContextConfig {
+    public?: boolean
+  }
+}
+
+const webRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../dist/web')
+
+/** Builds the whole HTTP app (no listen): tests call app.inject(), `tandem start` listens. */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log,
+    genReqId: () => uuidv7(),
+    requestIdHeader: 'x-request-id',
+    requestIdLogLabel: 'requestId',
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>()
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  app.setErrorHandler(handleError)
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(fastifyCookie)
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  })
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', `Too many attempts; try again in ${Math.ceil(context.ttl / 1000)} s`),
+  })
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tandem API',
+        version,
+        description:
+          'REST API of Tandem. Authenticate with `Authorization: Bearer <API key>` (Settings → API keys) or a session cookie (writes then need X-CSRF-Token). Lists answer `{ data, nextCursor }`; errors `{ error: { code, message, details } }`.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'tandem.session_token' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  })
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' })
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  await app.register(healthRoutes(ctx))
+  await authRoutes(app, ctx)
+  await app.register(
+    async (v1) => {
+      v1.addHook('preHandler', async (request, reply) => {
+        if (request.routeOptions.config.public) return
+        request.principal = await authenticate(ctx, request, reply)
+      })
+      await v1.register(workspaceRoutes(ctx))
+      await v1.register(memberRoutes(ctx))
+      await v1.register(apiKeyRoutes(ctx))
+      await v1.register(auditRoutes(ctx))
+    },
+    { prefix: '/api/v1' },
+  )
+
+  const hasWeb = existsSync(path.join(webRoot, 'index.html'))
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webRoot, wildcard: false })
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const isApi = request.url.startsWith('/api/') || request.url.startsWith('/v1/')
+    if (!isApi && hasWeb && request.method === 'GET') return reply.sendFile('index.html')
+    const error = new AppError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`)
+    return handleError(error as never, request, reply)
+  })
+  return app
+}

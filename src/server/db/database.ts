@@ -1,0 +1,32 @@
+import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { DB } from './schema.ts'
+
+// COUNT(*) and bigint columns arrive as numbers (minor-unit amounts stay far below 2^53).
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10))
+
+export type Database = Kysely<DB>
+
+export interface DatabaseHandle {
+  db: Database
+  pool: pg.Pool
+  url: string
+  close(): Promise<void>
+}
+
+/** One pool and one Kysely per process; tables snake_case in SQL, camelCase in TypeScript. */
+export function openDatabase(url: string, options: { max?: number } = {}): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 })
+  pool.on('error', () => {
+    // An idle client lost its connection (e.g. the server restarted); the pool replaces it.
+  })
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
+  return {
+    db,
+    pool,
+    url,
+    close: async () => {
+      await db.destroy()
+    },
+  }
+}

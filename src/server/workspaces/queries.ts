@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/database.ts'
+import type { DB } from '../db/schema.ts'
+
+export function selectMemberships(db: Database, userId: string) {
+  return db
+    .selectFrom('memberships as m')
+    .innerJoin('workspaces as w', 'w.id', 'm.workspaceId')
+    .select(['w.id', 'w.name', 'm.role'])
+    .where('m.userId', '=', userId)
+    .orderBy('m.createdAt')
+    .orderBy('w.id')
+    .execute()
+}
+
+export function findWorkspace(db: Kysely<DB>, id: string) {
+  return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export function findWorkspaceByName(db: Kysely<DB>, name: string) {
+  return db
+    .selectFrom('workspaces')
+    .selectAll()
+    .where('name', '=', name)
+    .orderBy('createdAt')
+    .executeTakeFirst()
+}
