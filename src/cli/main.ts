@@ -16,7 +16,8 @@ import { start } from './start.ts'
 function parseWith<T>(schema: z.ZodType<T>, what: string) {
   return (value: string): T => {
     const parsed = schema.safeParse(value)
-    if (!parsed.success) throw new InvalidArgumentError(`${what}: ${parsed.error.issues[0]?.message}`)
+    if (!parsed.success)
+      throw new InvalidArgumentError(`${what}: ${parsed.error.issues[0]?.message}`)
     return parsed.data
   }
 }
@@ -48,7 +49,9 @@ const program = new Command('tandem')
 program
   .command('start')
   .description('Start the web app, API and worker (embedded PostgreSQL unless DATABASE_URL is set)')
-  .addOption(new Option('--only <half>', 'run only the API or only the worker').choices(['api', 'worker']))
+  .addOption(
+    new Option('--only <half>', 'run only the API or only the worker').choices(['api', 'worker']),
+  )
   .option('--no-demo', 'do not create the demo workspace on first start')
   .action(async (opts: { only?: 'api' | 'worker'; demo: boolean }) => {
     await start(getEnv(), { only: opts.only, demo: opts.demo })
@@ -63,7 +66,9 @@ program
     const handle = openDatabase(target.url, { max: 2 })
     try {
       const applied = await migrateToLatest(handle.db as unknown as Kysely<never>)
-      process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Already up to date\n')
+      process.stdout.write(
+        applied.length ? `Applied: ${applied.join(', ')}\n` : 'Already up to date\n',
+      )
     } finally {
       await handle.close()
       await target.embedded?.stop()
@@ -72,13 +77,33 @@ program
 
 program
   .command('demo')
-  .description(`Create the demo workspace "${demoWorkspaceName}" (same seed and date give the same data)`)
-  .option('--seed <n>', 'seed of the generator', parseWith(z.coerce.number().int().min(0).max(2 ** 31), '--seed'), 1)
-  .option('--as-of <date>', 'the demo world\'s "today" (YYYY-MM-DD), default today', parseWith(isoDate, '--as-of'))
+  .description(
+    `Create the demo workspace "${demoWorkspaceName}" (same seed and date give the same data)`,
+  )
+  .option(
+    '--seed <n>',
+    'seed of the generator',
+    parseWith(
+      z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31),
+      '--seed',
+    ),
+    1,
+  )
+  .option(
+    '--as-of <date>',
+    'the demo world\'s "today" (YYYY-MM-DD), default today',
+    parseWith(isoDate, '--as-of'),
+  )
   .option('--reset', 'delete and recreate the demo workspace and its users', false)
   .action(async (opts: { seed: number; asOf?: string; reset: boolean }) => {
     const asOf = opts.asOf ? new Date(`${opts.asOf}T12:00:00Z`) : new Date()
-    const result = await withDatabase((db) => seedDemo(db, { seed: opts.seed, asOf, reset: opts.reset }))
+    const result = await withDatabase((db) =>
+      seedDemo(db, { seed: opts.seed, asOf, reset: opts.reset }),
+    )
     process.stdout.write(
       result.created
         ? `Created "${demoWorkspaceName}" (${result.workspaceId}) with ${result.users} users\n`
@@ -93,7 +118,12 @@ program
   .description('Create an API key and print it once (for scripts)')
   .requiredOption('--workspace <name or id>', 'the workspace the key belongs to')
   .requiredOption('--role <role>', `one of ${roles.join(', ')}`, parseWith(z.enum(roles), '--role'))
-  .option('--name <label>', 'a label to recognise the key', parseWith(z.string().trim().min(1).max(100), '--name'), 'CLI key')
+  .option(
+    '--name <label>',
+    'a label to recognise the key',
+    parseWith(z.string().trim().min(1).max(100), '--name'),
+    'CLI key',
+  )
   .action(async (opts: { workspace: string; role: (typeof roles)[number]; name: string }) => {
     const key = await withDatabase(async (db) => {
       const workspace = await resolveWorkspace(db, opts.workspace)
@@ -110,9 +140,9 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv)
   } catch (error) {
-    const message = error instanceof AppError || error instanceof Error ? error.message : String(error)
+    const message =
+      error instanceof AppError || error instanceof Error ? error.message : String(error)
     process.stderr.write(`tandem: ${message}\n`)
     process.exitCode = 1
   }
 }
-

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
 import { pino } from 'pino'
+import { demoLogins, demoPassword, seedDemo } from '../demo/seed.ts'
 import { buildApp } from '../server/app.ts'
 import { type AppContext, createContext } from '../server/context.ts'
 import { openDatabase } from '../server/db/database.ts'
 import { migrateToLatest } from '../server/db/migrate.ts'
-import type { Kysely } from 'kysely'
 import { type Env, resolveDataDir } from '../server/env.ts'
 import { startWorker, type Worker } from '../server/jobs/worker.ts'
-import { demoLogins, demoPassword, seedDemo } from '../demo/seed.ts'
 import { openDatabaseTarget } from './database.ts'
 import { type ServerLock, takeServerLock } from './lock.ts'
 
@@ -104,7 +104,12 @@ async function hasDemo(ctx: AppContext) {
 }
 
 function printWelcome(url: string, database: string, demo: boolean) {
-  const lines = [``, `  Tandem is running at ${url}`, `  Database: ${database}`, `  API docs: ${url}/api/docs`]
+  const lines = [
+    ``,
+    `  Tandem is running at ${url}`,
+    `  Database: ${database}`,
+    `  API docs: ${url}/api/docs`,
+  ]
   if (demo) {
     lines.push(``, `  Demo logins (demo only), password "${demoPassword}":`)
     for (const login of demoLogins) lines.push(`    ${login.email.padEnd(30)} ${login.role}`)

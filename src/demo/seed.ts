@@ -16,8 +16,45 @@ export const demoLogins: { email: string; name: string; role: Role }[] = [
   { email: `viewer@${demoDomain}`, name: 'Vic Viewer', role: 'viewer' },
 ]
 
-const firstNames = ['Ana', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kemi', 'Liam', 'Mei', 'Noah', 'Olga', 'Priya', 'Quinn', 'Rosa', 'Tariq', 'Uma']
-const lastNames = ['Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Silva', 'Novak', 'Haddad', 'Kowalski', 'Brennan', 'Iyer', 'Schulz', 'Duarte', 'Ahmed', 'Park', 'Rossi']
+const firstNames = [
+  'Ana',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kemi',
+  'Liam',
+  'Mei',
+  'Noah',
+  'Olga',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Tariq',
+  'Uma',
+]
+const lastNames = [
+  'Okafor',
+  'Lindqvist',
+  'Moreau',
+  'Tanaka',
+  'Silva',
+  'Novak',
+  'Haddad',
+  'Kowalski',
+  'Brennan',
+  'Iyer',
+  'Schulz',
+  'Duarte',
+  'Ahmed',
+  'Park',
+  'Rossi',
+]
 const teamNames = ['Enterprise', 'Mid-Market', 'SMB'] as const
 
 export interface DemoOptions {
@@ -26,7 +63,9 @@ export interface DemoOptions {
   reset: boolean
 }
 
-export type DemoResult = { created: true; workspaceId: string; users: number } | { created: false; workspaceId: string }
+export type DemoResult =
+  | { created: true; workspaceId: string; users: number }
+  | { created: false; workspaceId: string }
 
 /**
  * Creates "Northwind Robotics": the demo logins of every role and three sales teams of reps, all
@@ -63,7 +102,11 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
       const email = `${first}.${last}@${demoDomain}`.toLowerCase()
       if (used.has(email)) continue
       used.add(email)
-      reps.push({ email, name: `${first} ${last}`, role: reps.length < 2 ? 'sales_manager' : 'sales' })
+      reps.push({
+        email,
+        name: `${first} ${last}`,
+        role: reps.length < 2 ? 'sales_manager' : 'sales',
+      })
     }
     people.push(...reps)
 
@@ -74,11 +117,26 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
       userIds.set(person.email, id)
       await trx
         .insertInto('users')
-        .values({ id, name: person.name, email: person.email, emailVerified: true, createdAt: joined, updatedAt: joined })
+        .values({
+          id,
+          name: person.name,
+          email: person.email,
+          emailVerified: true,
+          createdAt: joined,
+          updatedAt: joined,
+        })
         .execute()
       await trx
         .insertInto('authAccounts')
-        .values({ id: rng.uuidv7(joined), accountId: id, providerId: 'credential', userId: id, password: passwordHash, createdAt: joined, updatedAt: joined })
+        .values({
+          id: rng.uuidv7(joined),
+          accountId: id,
+          providerId: 'credential',
+          userId: id,
+          password: passwordHash,
+          createdAt: joined,
+          updatedAt: joined,
+        })
         .execute()
       await trx
         .insertInto('memberships')
@@ -93,16 +151,26 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
     for (const [index, name] of teamNames.entries()) {
       const teamId = rng.uuidv7(start)
       const managerId = userIds.get(managers[index] ?? '') ?? null
-      await trx.insertInto('teams').values({ workspaceId, id: teamId, name, managerId, createdAt: start, updatedAt: start }).execute()
+      await trx
+        .insertInto('teams')
+        .values({ workspaceId, id: teamId, name, managerId, createdAt: start, updatedAt: start })
+        .execute()
       const inTeam = members.filter((_, i) => i % teamNames.length === index)
-      const ids = [managerId, ...inTeam.map((e) => userIds.get(e))].filter((id): id is string => !!id)
-      await trx.insertInto('teamMembers').values(ids.map((userId) => ({ workspaceId, teamId, userId }))).execute()
+      const ids = [managerId, ...inTeam.map((e) => userIds.get(e))].filter(
+        (id): id is string => !!id,
+      )
+      await trx
+        .insertInto('teamMembers')
+        .values(ids.map((userId) => ({ workspaceId, teamId, userId })))
+        .execute()
     }
 
     await trx
       .insertInto('instanceSettings')
       .values({ key: 'demo_workspace_id', value: JSON.stringify(workspaceId) })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(workspaceId), updatedAt: new Date() }))
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({ value: JSON.stringify(workspaceId), updatedAt: new Date() }),
+      )
       .execute()
     await trx
       .insertInto('auditLog')
@@ -116,7 +184,10 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
         action: 'demo.seed',
         targetType: 'workspace',
         targetId: workspaceId,
-        details: JSON.stringify({ seed: options.seed, asOf: options.asOf.toISOString().slice(0, 10) }),
+        details: JSON.stringify({
+          seed: options.seed,
+          asOf: options.asOf.toISOString().slice(0, 10),
+        }),
       })
       .execute()
     return { created: true as const, workspaceId, users: people.length }
@@ -130,7 +201,11 @@ export async function findDemoWorkspace(db: Kysely<DB>): Promise<string | undefi
     .where('key', '=', 'demo_workspace_id')
     .executeTakeFirst()
   if (typeof setting?.value !== 'string') return undefined
-  const row = await db.selectFrom('workspaces').select('id').where('id', '=', setting.value).executeTakeFirst()
+  const row = await db
+    .selectFrom('workspaces')
+    .select('id')
+    .where('id', '=', setting.value)
+    .executeTakeFirst()
   return row?.id
 }
 

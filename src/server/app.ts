@@ -18,8 +18,8 @@ import {
 import { uuidv7 } from 'uuidv7'
 import { apiKeyRoutes } from './api-keys/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
-import { authRoutes } from './auth/routes.ts'
 import type { Principal } from './auth/principal.ts'
+import { authRoutes } from './auth/routes.ts'
 import type { AppContext } from './context.ts'
 import { AppError } from './errors.ts'
 import { healthRoutes } from './health/routes.ts'
@@ -46,7 +46,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.log,
     genReqId: () => uuidv7(),
     requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'requestId',
     bodyLimit: 1024 * 1024,
     trustProxy: true,
   }).withTypeProvider<ZodTypeProvider>()
@@ -73,7 +72,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(fastifyRateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
-      new AppError('rate_limited', `Too many attempts; try again in ${Math.ceil(context.ttl / 1000)} s`),
+      new AppError(
+        'rate_limited',
+        `Too many attempts; try again in ${Math.ceil(context.ttl / 1000)} s`,
+      ),
   })
   await app.register(fastifySwagger, {
     openapi: {
@@ -121,7 +123,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     const isApi = request.url.startsWith('/api/') || request.url.startsWith('/v1/')
     if (!isApi && hasWeb && request.method === 'GET') return reply.sendFile('index.html')
-    const error = new AppError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`)
+    const error = new AppError(
+      'not_found',
+      `No route ${request.method} ${request.url.split('?')[0]}`,
+    )
     return handleError(error as never, request, reply)
   })
   return app

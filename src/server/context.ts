@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import type { Kysely } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
+import type { Kysely } from 'kysely'
 import { pino } from 'pino'
 import { ApiKeyVerifier, revokedChannel } from './api-keys/service.ts'
 import { type Auth, createAuth } from './auth/better-auth.ts'
@@ -34,7 +34,8 @@ export async function createContext(
     db: handle.db as unknown as Kysely<never>,
     secret,
     baseURL: env.TANDEM_BASE_URL,
-    sendEmail: (to, subject, text) => mailer.send(to, subject, text),
+    // Through the context, so tests can read what would have been sent.
+    sendEmail: (to, subject, text) => context.mailer.send(to, subject, text),
   })
   const apiKeys = new ApiKeyVerifier(handle.db)
   const listener = new NotifyListener(
@@ -43,7 +44,7 @@ export async function createContext(
     (error) => log.warn({ err: error }, 'LISTEN connection lost; reconnecting'),
   )
   await listener.start()
-  return {
+  const context: AppContext = {
     env,
     db: handle.db,
     handle,
@@ -56,6 +57,7 @@ export async function createContext(
       await handle.close()
     },
   }
+  return context
 }
 
 /** A secret generated once per installation and kept in the database, so every process shares it. */

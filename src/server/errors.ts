@@ -52,6 +52,8 @@ export function fromDatabaseError(error: unknown): AppError | undefined {
   const constraint =
     'constraint' in error ? String((error as { constraint: unknown }).constraint) : undefined
   const message =
-    code === 'conflict' ? 'A record with these values already exists' : 'The database rejected a value'
+    code === 'conflict'
+      ? 'A record with these values already exists'
+      : 'The database rejected a value'
   return new AppError(code, message, { constraint, detail })
 }

@@ -5,4 +5,6 @@ const manifest: unknown = JSON.parse(
 )
 
 export const version =
-  typeof manifest === 'object' && manifest && 'version' in manifest ? String(manifest.version) : '0.0.0'
+  typeof manifest === 'object' && manifest && 'version' in manifest
+    ? String(manifest.version)
+    : '0.0.0'

@@ -11,7 +11,12 @@ export function findActiveKeyByHash(db: Database, keyHash: string) {
     .executeTakeFirst()
 }
 
-export function selectApiKeys(db: Database, workspaceId: string, after: string | undefined, limit: number) {
+export function selectApiKeys(
+  db: Database,
+  workspaceId: string,
+  after: string | undefined,
+  limit: number,
+) {
   return db
     .selectFrom('apiKeys as k')
     .leftJoin('users as u', 'u.id', 'k.createdBy')

@@ -2,7 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
 import { PageQuery } from '../http/pagination.ts'
-import { envelope, errorResponses, noContent, IdParams, listEnvelope, RoleSchema } from '../http/schemas.ts'
+import {
+  envelope,
+  errorResponses,
+  IdParams,
+  listEnvelope,
+  noContent,
+  RoleSchema,
+} from '../http/schemas.ts'
 import { createApiKey, listApiKeys, revokeApiKey } from './service.ts'
 
 const ApiKey = z

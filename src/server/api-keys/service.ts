@@ -1,14 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
 import { uuidv7 } from 'uuidv7'
-import { requirePermission, type Principal } from '../auth/principal.ts'
 import { recordAudit } from '../audit/service.ts'
+import { type Principal, requirePermission } from '../auth/principal.ts'
 import type { Database } from '../db/database.ts'
 import type { Role } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import { decodeCursor, encodeCursor, type Page } from '../http/pagination.ts'
 import { presentApiKey } from './present.ts'
-import { findActiveKeyByHash, insertApiKey, markRevoked, selectApiKeys, touchLastUsed } from './queries.ts'
+import {
+  findActiveKeyByHash,
+  insertApiKey,
+  markRevoked,
+  selectApiKeys,
+  touchLastUsed,
+} from './queries.ts'
 
 export const revokedChannel = 'tandem_api_key_revoked'
 

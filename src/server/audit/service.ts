@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
-import { actorFields, requirePermission, type Principal } from '../auth/principal.ts'
+import { actorFields, type Principal, requirePermission } from '../auth/principal.ts'
 import type { Database } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
 import { decodeCursor, encodeCursor, type Page } from '../http/pagination.ts'

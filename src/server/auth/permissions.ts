@@ -1,8 +1,13 @@
 import type { Role } from '../db/schema.ts'
 
 /** What each role may do: the one table every service checks (ARCHITECTURE.md, Security). */
-export const roles = ['admin', 'marketing', 'sales', 'sales_manager', 'viewer'] as const satisfies
-  readonly Role[]
+export const roles = [
+  'admin',
+  'marketing',
+  'sales',
+  'sales_manager',
+  'viewer',
+] as const satisfies readonly Role[]
 
 export type Permission =
   | 'workspace:read'

@@ -1,10 +1,17 @@
-import { AppError } from '../errors.ts'
 import type { Role } from '../db/schema.ts'
+import { AppError } from '../errors.ts'
 import { can, type Permission } from './permissions.ts'
 
 /** Who is acting: a signed-in person, a program with an API key, or the CLI on this machine. */
 export type Principal =
-  | { kind: 'user'; userId: string; name: string; email: string; workspaceId: string | null; role: Role | null }
+  | {
+      kind: 'user'
+      userId: string
+      name: string
+      email: string
+      workspaceId: string | null
+      role: Role | null
+    }
   | { kind: 'api_key'; keyId: string; name: string; workspaceId: string; role: Role }
   | { kind: 'cli'; name: string; workspaceId: string; role: Role }
 

@@ -2,7 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.ts'
 
 // Sign-in, sign-up and reset requests are limited per client address (ARCHITECTURE.md, Security).
-const limited = ['/api/auth/sign-in/email', '/api/auth/sign-up/email', '/api/auth/request-password-reset']
+const limited = [
+  '/api/auth/sign-in/email',
+  '/api/auth/sign-up/email',
+  '/api/auth/request-password-reset',
+]
 
 /** Mounts better-auth's handler at /api/auth/*, translating between Fastify and Fetch. */
 export async function authRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -13,7 +17,8 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext) {
       if (Array.isArray(value)) for (const v of value) headers.append(name, v)
       else if (value !== undefined) headers.set(name, value)
     }
-    const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && request.body !== undefined
+    const hasBody =
+      request.method !== 'GET' && request.method !== 'HEAD' && request.body !== undefined
     const response = await ctx.auth.handler(
       new Request(url, {
         method: request.method,
@@ -30,7 +35,11 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.send(response.body ? await response.text() : null)
   }
   for (const url of limited) {
-    app.post(url, { config: { rateLimit: { max: 10, timeWindow: '1 minute' } }, schema: { hide: true } }, handler)
+    app.post(
+      url,
+      { config: { rateLimit: { max: 10, timeWindow: '1 minute' } }, schema: { hide: true } },
+      handler,
+    )
   }
   app.route({ method: ['GET', 'POST'], url: '/api/auth/*', schema: { hide: true }, handler })
 }

@@ -66,11 +66,24 @@ export async function openEmbeddedPostgres(
     '-c listen_addresses=127.0.0.1',
     "-c unix_socket_directories=''",
     '-c max_connections=200',
-    ...(options.fast ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []),
+    ...(options.fast
+      ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']
+      : []),
   ]
   await run(
     bin.pgCtl,
-    ['start', '-D', clusterDir, '-w', '-t', '60', '-l', path.join(clusterDir, 'server.log'), '-o', settings.join(' ')],
+    [
+      'start',
+      '-D',
+      clusterDir,
+      '-w',
+      '-t',
+      '60',
+      '-l',
+      path.join(clusterDir, 'server.log'),
+      '-o',
+      settings.join(' '),
+    ],
     runAs,
   )
   const started = cluster(port, true)
@@ -158,7 +171,11 @@ function ensurePostgresUser(): RunAs {
   let id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' })
   if (id.status !== 0) {
     spawnSync('groupadd', ['--system', 'postgres'])
-    const made = spawnSync('useradd', ['--system', '-g', 'postgres', '-d', '/nonexistent', '-s', '/usr/sbin/nologin', 'postgres'], { encoding: 'utf8' })
+    const made = spawnSync(
+      'useradd',
+      ['--system', '-g', 'postgres', '-d', '/nonexistent', '-s', '/usr/sbin/nologin', 'postgres'],
+      { encoding: 'utf8' },
+    )
     if (made.status !== 0) throw new Error(`Could not create the postgres user: ${made.stderr}`)
     id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' })
   }
@@ -178,8 +195,9 @@ async function reachableBinaries(runAs: RunAs, log: (line: string) => void): Pro
   if (canReach(mod.postgres, '-x', runAs)) return binaries(binDir)
   // The postgres user cannot reach node_modules (e.g. a clone in a 0700 folder): copy the binaries.
   const nativeDir = path.dirname(binDir)
-  const version = (await fs.readFile(path.join(path.dirname(nativeDir), 'package.json'), 'utf8'))
-    .match(/"version":\s*"([^"]+)"/)?.[1]
+  const version = (
+    await fs.readFile(path.join(path.dirname(nativeDir), 'package.json'), 'utf8')
+  ).match(/"version":\s*"([^"]+)"/)?.[1]
   const target = path.join(sharedRoot, `postgres-${version ?? 'unknown'}`)
   if (!(await exists(path.join(target, 'bin', 'postgres')))) {
     log(`Copying PostgreSQL binaries to ${target} so the postgres user can run them`)
@@ -247,7 +265,10 @@ function run(command: string, args: string[], runAs: RunAs): Promise<void> {
     child.on('error', reject)
     child.on('close', (code) => {
       if (code === 0) resolve()
-      else reject(new Error(`${path.basename(command)} ${args[0]} failed (exit ${code}): ${output.trim()}`))
+      else
+        reject(
+          new Error(`${path.basename(command)} ${args[0]} failed (exit ${code}): ${output.trim()}`),
+        )
     })
   })
 }

@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { sql } from 'kysely'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
 import { version } from '../version.ts'
@@ -17,7 +17,13 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/api/health',
-      { schema: { tags: ['Health'], summary: 'Database, worker and version', response: { 200: Health, 503: Health } } },
+      {
+        schema: {
+          tags: ['Health'],
+          summary: 'Database, worker and version',
+          response: { 200: Health, 503: Health },
+        },
+      },
       async (_request, reply) => {
         try {
           const row = await sql<{ beat: Date | null; demo: boolean }>`

@@ -22,13 +22,24 @@ export async function authenticate(
   const authorization = request.headers.authorization
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization)
-    if (!match?.[1]) throw new AppError('unauthenticated', 'Authorization must be "Bearer <API key>"')
+    if (!match?.[1])
+      throw new AppError('unauthenticated', 'Authorization must be "Bearer <API key>"')
     const key = await ctx.apiKeys.verify(match[1])
     if (!key) throw new AppError('unauthenticated', 'The API key is not valid or was revoked')
-    return { kind: 'api_key', keyId: key.id, name: key.name, workspaceId: key.workspaceId, role: key.role }
+    return {
+      kind: 'api_key',
+      keyId: key.id,
+      name: key.name,
+      workspaceId: key.workspaceId,
+      role: key.role,
+    }
   }
   const session = await ctx.auth.api.getSession({ headers: fromNodeHeaders(request.headers) })
-  if (!session) throw new AppError('unauthenticated', 'Sign in, or send an API key as "Authorization: Bearer <key>"')
+  if (!session)
+    throw new AppError(
+      'unauthenticated',
+      'Sign in, or send an API key as "Authorization: Bearer <key>"',
+    )
   checkCsrf(request, reply)
   const memberships = await selectMemberships(ctx.db, session.user.id)
   const wanted = request.headers['x-workspace-id']
@@ -66,6 +77,9 @@ function checkCsrf(request: FastifyRequest, reply: FastifyReply) {
   if (!unsafeMethods.has(request.method)) return
   const header = request.headers['x-csrf-token']
   if (!cookie || header !== cookie) {
-    throw new AppError('forbidden', 'Missing or wrong X-CSRF-Token header (it must equal the tandem_csrf cookie)')
+    throw new AppError(
+      'forbidden',
+      'Missing or wrong X-CSRF-Token header (it must equal the tandem_csrf cookie)',
+    )
   }
 }

@@ -4,7 +4,12 @@ import { AppError, fromDatabaseError, statusOf } from '../errors.ts'
 
 function send(reply: FastifyReply, request: FastifyRequest, error: AppError) {
   return reply.status(statusOf[error.code]).send({
-    error: { code: error.code, message: error.message, details: error.details ?? null, requestId: request.id },
+    error: {
+      code: error.code,
+      message: error.message,
+      details: error.details ?? null,
+      requestId: request.id,
+    },
   })
 }
 
@@ -13,14 +18,18 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (error instanceof AppError) return send(reply, request, error)
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues = error.validation.map((v) => ({
-      field: [error.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].join('.'),
+      field: [error.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].join(
+        '.',
+      ),
       message: v.message,
     }))
     const first = issues[0]
     return send(
       reply,
       request,
-      new AppError('invalid_input', first ? `${first.field}: ${first.message}` : 'Invalid input', { issues }),
+      new AppError('invalid_input', first ? `${first.field}: ${first.message}` : 'Invalid input', {
+        issues,
+      }),
     )
   }
   const database = fromDatabaseError(error)
@@ -30,18 +39,35 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
       return send(reply, request, new AppError('too_large', 'The request body is too large'))
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return send(reply, request, new AppError('invalid_input', 'The request body is not valid JSON'))
+      return send(
+        reply,
+        request,
+        new AppError('invalid_input', 'The request body is not valid JSON'),
+      )
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return send(reply, request, new AppError('invalid_input', 'Send JSON with Content-Type: application/json'))
+      return send(
+        reply,
+        request,
+        new AppError('invalid_input', 'Send JSON with Content-Type: application/json'),
+      )
   }
   if (error.statusCode === 429) {
-    return send(reply, request, new AppError('rate_limited', 'Too many requests; try again shortly'))
+    return send(
+      reply,
+      request,
+      new AppError('rate_limited', 'Too many requests; try again shortly'),
+    )
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return send(reply, request, new AppError('invalid_input', error.message))
   }
   request.log.error({ err: error }, 'unhandled error')
   return reply.status(500).send({
-    error: { code: 'internal', message: 'Something went wrong on our side', details: null, requestId: request.id },
+    error: {
+      code: 'internal',
+      message: 'Something went wrong on our side',
+      details: null,
+      requestId: request.id,
+    },
   })
 }

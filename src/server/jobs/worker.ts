@@ -29,7 +29,11 @@ export async function startWorker(ctx: AppContext, databaseUrl: string): Promise
     stop: async () => {
       clearInterval(timer)
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 })
-      await ctx.db.deleteFrom('workerHeartbeats').where('workerId', '=', workerId).execute().catch(() => {})
+      await ctx.db
+        .deleteFrom('workerHeartbeats')
+        .where('workerId', '=', workerId)
+        .execute()
+        .catch(() => {})
     },
   }
 }

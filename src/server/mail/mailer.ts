@@ -13,7 +13,10 @@ export function createMailer(smtpUrl: string | undefined, log: MailLogger): Mail
   if (!smtpUrl) {
     return {
       send: async (to, subject, text) => {
-        log.info({ email: { to, subject, text } }, `Email to ${to} (no SMTP_URL set, so logged): ${subject}\n${text}`)
+        log.info(
+          { email: { to, subject, text } },
+          `Email to ${to} (no SMTP_URL set, so logged): ${subject}\n${text}`,
+        )
       },
     }
   }

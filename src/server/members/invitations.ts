@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { uuidv7 } from 'uuidv7'
-import { requirePermission, type Principal } from '../auth/principal.ts'
 import { recordAudit } from '../audit/service.ts'
+import { type Principal, requirePermission } from '../auth/principal.ts'
 import type { Database } from '../db/database.ts'
 import type { Role } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
@@ -69,7 +69,11 @@ export async function inviteMember(
     })
     return created
   })
-  await mailer.send(email, 'You are invited to Tandem', `Join the workspace on Tandem: ${acceptUrl}`)
+  await mailer.send(
+    email,
+    'You are invited to Tandem',
+    `Join the workspace on Tandem: ${acceptUrl}`,
+  )
   const invitedByName = principal.kind === 'user' ? principal.name : null
   return { ...presentInvitation({ ...row, invitedByName }), acceptUrl }
 }
@@ -115,10 +119,15 @@ export async function acceptInvitation(db: Database, principal: Principal, token
   return db.transaction().execute(async (trx) => {
     const row = await findInvitationByTokenHash(trx, hashToken(token))
     if (!row) throw new AppError('not_found', 'This invitation link is not valid')
-    if (row.status !== 'pending') throw new AppError('conflict', `This invitation was ${row.status}`)
-    if (row.expiresAt.getTime() < Date.now()) throw new AppError('conflict', 'This invitation has expired')
+    if (row.status !== 'pending')
+      throw new AppError('conflict', `This invitation was ${row.status}`)
+    if (row.expiresAt.getTime() < Date.now())
+      throw new AppError('conflict', 'This invitation has expired')
     if (row.email !== principal.email.toLowerCase()) {
-      throw new AppError('forbidden', `This invitation is for ${row.email}; sign in with that address`)
+      throw new AppError(
+        'forbidden',
+        `This invitation is for ${row.email}; sign in with that address`,
+      )
     }
     await trx
       .insertInto('memberships')

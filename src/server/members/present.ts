@@ -1,7 +1,19 @@
 import type { InvitationStatus, Role } from '../db/schema.ts'
 
-export function presentMember(row: { userId: string; name: string; email: string; role: Role; createdAt: Date }) {
-  return { userId: row.userId, name: row.name, email: row.email, role: row.role, joinedAt: row.createdAt.toISOString() }
+export function presentMember(row: {
+  userId: string
+  name: string
+  email: string
+  role: Role
+  createdAt: Date
+}) {
+  return {
+    userId: row.userId,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    joinedAt: row.createdAt.toISOString(),
+  }
 }
 
 export function presentInvitation(row: {

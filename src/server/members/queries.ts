@@ -2,7 +2,12 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
 
-export function selectMembers(db: Database, workspaceId: string, afterEmail: string | undefined, limit: number) {
+export function selectMembers(
+  db: Database,
+  workspaceId: string,
+  afterEmail: string | undefined,
+  limit: number,
+) {
   return db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.userId')
@@ -60,7 +65,15 @@ export function findInvitationByTokenHash(db: Kysely<DB>, tokenHash: string) {
   return db
     .selectFrom('invitations as i')
     .innerJoin('workspaces as w', 'w.id', 'i.workspaceId')
-    .select(['i.workspaceId', 'i.id', 'i.email', 'i.role', 'i.status', 'i.expiresAt', 'w.name as workspaceName'])
+    .select([
+      'i.workspaceId',
+      'i.id',
+      'i.email',
+      'i.role',
+      'i.status',
+      'i.expiresAt',
+      'w.name as workspaceName',
+    ])
     .where('i.tokenHash', '=', tokenHash)
     .executeTakeFirst()
 }

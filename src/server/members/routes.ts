@@ -2,12 +2,31 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
 import { PageQuery } from '../http/pagination.ts'
-import { envelope, errorResponses, noContent, IdParams, listEnvelope, RoleSchema } from '../http/schemas.ts'
-import { acceptInvitation, inviteMember, listInvitations, previewInvitation, revokeInvitation } from './invitations.ts'
+import {
+  envelope,
+  errorResponses,
+  IdParams,
+  listEnvelope,
+  noContent,
+  RoleSchema,
+} from '../http/schemas.ts'
+import {
+  acceptInvitation,
+  inviteMember,
+  listInvitations,
+  previewInvitation,
+  revokeInvitation,
+} from './invitations.ts'
 import { changeMemberRole, listMembers, removeMember } from './service.ts'
 
 const Member = z
-  .object({ userId: z.string(), name: z.string(), email: z.string(), role: RoleSchema, joinedAt: z.string() })
+  .object({
+    userId: z.string(),
+    name: z.string(),
+    email: z.string(),
+    role: RoleSchema,
+    joinedAt: z.string(),
+  })
   .meta({ id: 'Member' })
 const Invitation = z
   .object({
@@ -48,13 +67,23 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (request) => ({
-        data: await changeMemberRole(ctx.db, request.principal, request.params.userId, request.body.role),
+        data: await changeMemberRole(
+          ctx.db,
+          request.principal,
+          request.params.userId,
+          request.body.role,
+        ),
       }),
     )
     app.delete(
       '/members/:userId',
       {
-        schema: { tags: ['Members'], summary: 'Remove a member (admins)', params: UserParams, response: { ...noContent, ...errorResponses } },
+        schema: {
+          tags: ['Members'],
+          summary: 'Remove a member (admins)',
+          params: UserParams,
+          response: { ...noContent, ...errorResponses },
+        },
       },
       async (request, reply) => {
         await removeMember(ctx.db, request.principal, request.params.userId)
@@ -79,19 +108,30 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags: ['Members'],
           summary: 'Invite someone by email with a role (admins); returns the accept link',
           body: z.object({ email: z.email().max(254), role: RoleSchema }),
-          response: { 201: envelope(Invitation.extend({ acceptUrl: z.string() })), ...errorResponses },
+          response: {
+            201: envelope(Invitation.extend({ acceptUrl: z.string() })),
+            ...errorResponses,
+          },
         },
       },
       async (request, reply) => {
         const origin = ctx.env.TANDEM_BASE_URL ?? `${request.protocol}://${request.host}`
-        const data = await inviteMember(ctx.db, ctx.mailer, request.principal, { ...request.body, origin })
+        const data = await inviteMember(ctx.db, ctx.mailer, request.principal, {
+          ...request.body,
+          origin,
+        })
         return reply.status(201).send({ data })
       },
     )
     app.delete(
       '/invitations/:id',
       {
-        schema: { tags: ['Members'], summary: 'Revoke an invitation (admins)', params: IdParams, response: { ...noContent, ...errorResponses } },
+        schema: {
+          tags: ['Members'],
+          summary: 'Revoke an invitation (admins)',
+          params: IdParams,
+          response: { ...noContent, ...errorResponses },
+        },
       },
       async (request, reply) => {
         await revokeInvitation(ctx.db, request.principal, request.params.id)
@@ -132,7 +172,9 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           response: { 200: envelope(z.object({ workspaceId: z.string() })), ...errorResponses },
         },
       },
-      async (request) => ({ data: await acceptInvitation(ctx.db, request.principal, request.body.token) }),
+      async (request) => ({
+        data: await acceptInvitation(ctx.db, request.principal, request.body.token),
+      }),
     )
   }
 }

@@ -2,7 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
 import { envelope, errorResponses, RoleSchema } from '../http/schemas.ts'
-import { createWorkspace, getMe, getWorkspace, updateWorkspace, WorkspaceInput, WorkspacePatch } from './service.ts'
+import {
+  createWorkspace,
+  getMe,
+  getWorkspace,
+  updateWorkspace,
+  WorkspaceInput,
+  WorkspacePatch,
+} from './service.ts'
 
 export const Workspace = z
   .object({
@@ -22,7 +29,9 @@ const Me = z
     workspace: Workspace.nullable(),
     role: RoleSchema.nullable(),
     permissions: z.array(z.string()),
-    workspaces: z.array(z.object({ id: z.string(), name: z.string(), role: RoleSchema.nullable() })),
+    workspaces: z.array(
+      z.object({ id: z.string(), name: z.string(), role: RoleSchema.nullable() }),
+    ),
   })
   .meta({ id: 'Me' })
 
