@@ -18,7 +18,13 @@ export interface StartOptions {
 
 /** `tandem start`: database, migrations, first-run demo, worker and web/API in one process. */
 export async function start(env: Env, options: StartOptions): Promise<void> {
-  const log = pino({ level: env.LOG_LEVEL })
+  const log = pino({
+    level: env.LOG_LEVEL,
+    // People at a terminal get readable lines; services and log shippers get JSON.
+    transport: process.stdout.isTTY
+      ? { target: 'pino-pretty', options: { ignore: 'pid,hostname', translateTime: 'HH:MM:ss' } }
+      : undefined,
+  })
   if (options.only && !env.DATABASE_URL) {
     throw new Error('--only needs DATABASE_URL: several processes share one external PostgreSQL')
   }
