@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Kysely } from 'kysely'
 import { pino } from 'pino'
-import { ApiKeyVerifier, revokedChannel } from './api-keys/service.ts'
+import { ApiKeyVerifier } from './api-keys/service.ts'
 import { type Auth, createAuth } from './auth/better-auth.ts'
 import { type Database, type DatabaseHandle, openDatabase } from './db/database.ts'
+import { NotifiedCache } from './db/notified-cache.ts'
 import { NotifyListener } from './db/notify.ts'
 import type { Env } from './env.ts'
 import { createMailer, type Mailer } from './mail/mailer.ts'
+import { type WorkspaceRow, workspaceChangedChannel } from './workspaces/queries.ts'
 
 /** Everything a request or job needs, built once per process. */
 export interface AppContext {
@@ -16,6 +18,8 @@ export interface AppContext {
   handle: DatabaseHandle
   auth: Auth
   apiKeys: ApiKeyVerifier
+  /** Workspace rows by id, dropped in every process when one changes. */
+  workspaces: NotifiedCache<WorkspaceRow>
   mailer: Mailer
   log: FastifyBaseLogger
   close(): Promise<void>
@@ -38,9 +42,15 @@ export async function createContext(
     sendEmail: (to, subject, text) => context.mailer.send(to, subject, text),
   })
   const apiKeys = new ApiKeyVerifier(handle.db)
+  const workspaces = new NotifiedCache<WorkspaceRow>(workspaceChangedChannel)
   const listener = new NotifyListener(
     databaseUrl,
-    { [revokedChannel]: (keyHash) => apiKeys.purge(keyHash) },
+    Object.fromEntries(
+      [apiKeys.cache, workspaces].map((cache) => [
+        cache.channel,
+        (key: string) => cache.purge(key),
+      ]),
+    ),
     (error) => log.warn({ err: error }, 'LISTEN connection lost; reconnecting'),
   )
   await listener.start()
@@ -50,6 +60,7 @@ export async function createContext(
     handle,
     auth,
     apiKeys,
+    workspaces,
     mailer,
     log,
     close: async () => {

@@ -4,6 +4,7 @@ import { uuidv7 } from 'uuidv7'
 import { recordAudit } from '../audit/service.ts'
 import { type Principal, requirePermission } from '../auth/principal.ts'
 import type { Database } from '../db/database.ts'
+import { NotifiedCache } from '../db/notified-cache.ts'
 import type { Role } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import { decodeCursor, encodeCursor, type Page } from '../http/pagination.ts'
@@ -34,35 +35,16 @@ export function hashApiKey(key: string): string {
  * once through PostgreSQL NOTIFY (see db/notify.ts), so a revoked key stops working everywhere.
  */
 export class ApiKeyVerifier {
-  private readonly cache = new Map<string, { key: VerifiedKey; at: number }>()
+  readonly cache = new NotifiedCache<VerifiedKey>(revokedChannel)
   private readonly lastTouched = new Map<string, number>()
 
-  constructor(
-    private readonly db: Database,
-    private readonly ttlMs = 5 * 60_000,
-  ) {}
+  constructor(private readonly db: Database) {}
 
   async verify(key: string): Promise<VerifiedKey | undefined> {
     const keyHash = hashApiKey(key)
-    const hit = this.cache.get(keyHash)
-    const now = Date.now()
-    if (hit && now - hit.at < this.ttlMs) {
-      this.touch(hit.key, now)
-      return hit.key
-    }
-    const row = await findActiveKeyByHash(this.db, keyHash)
-    if (!row) {
-      this.cache.delete(keyHash)
-      return undefined
-    }
-    this.cache.set(keyHash, { key: row, at: now })
-    this.touch(row, now)
-    return row
-  }
-
-  /** Forgets a key (by its hash) so the next request goes to the database. */
-  purge(keyHash: string): void {
-    this.cache.delete(keyHash)
+    const found = await this.cache.get(keyHash, () => findActiveKeyByHash(this.db, keyHash))
+    if (found) this.touch(found, Date.now())
+    return found
   }
 
   // Records last use at most once a minute per key, off the request's path.
@@ -139,5 +121,5 @@ export async function revokeApiKey(
     return row
   })
   if (!revoked) throw new AppError('not_found', 'API key not found or already revoked')
-  verifier.purge(revoked.keyHash)
+  verifier.cache.purge(revoked.keyHash)
 }

@@ -1,6 +1,9 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import type { Database } from '../db/database.ts'
-import type { DB } from '../db/schema.ts'
+import type { DB, WorkspacesTable } from '../db/schema.ts'
+
+export type WorkspaceRow = Selectable<WorkspacesTable>
+export const workspaceChangedChannel = 'tandem_workspace_changed'
 
 export function selectMemberships(db: Database, userId: string) {
   return db

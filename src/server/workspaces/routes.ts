@@ -46,7 +46,7 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           response: { 200: envelope(Me), ...errorResponses },
         },
       },
-      async (request) => ({ data: await getMe(ctx.db, request.principal) }),
+      async (request) => ({ data: await getMe(ctx.db, ctx.workspaces, request.principal) }),
     )
     app.post(
       '/workspaces',
@@ -72,7 +72,7 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           response: { 200: envelope(Workspace), ...errorResponses },
         },
       },
-      async (request) => ({ data: await getWorkspace(ctx.db, request.principal) }),
+      async (request) => ({ data: await getWorkspace(ctx.db, ctx.workspaces, request.principal) }),
     )
     app.patch(
       '/workspace',
@@ -84,7 +84,9 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           response: { 200: envelope(Workspace), ...errorResponses },
         },
       },
-      async (request) => ({ data: await updateWorkspace(ctx.db, request.principal, request.body) }),
+      async (request) => ({
+        data: await updateWorkspace(ctx.db, ctx.workspaces, request.principal, request.body),
+      }),
     )
   }
 }

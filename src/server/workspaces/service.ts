@@ -1,12 +1,22 @@
+import { sql } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import { z } from 'zod'
 import { recordAudit } from '../audit/service.ts'
 import { permissionsOf } from '../auth/permissions.ts'
 import { type Principal, requirePermission } from '../auth/principal.ts'
 import type { Database } from '../db/database.ts'
+import type { NotifiedCache } from '../db/notified-cache.ts'
 import { AppError } from '../errors.ts'
 import { presentWorkspace } from './present.ts'
-import { findWorkspace, findWorkspaceByName, selectMemberships } from './queries.ts'
+import {
+  findWorkspace,
+  findWorkspaceByName,
+  selectMemberships,
+  type WorkspaceRow,
+  workspaceChangedChannel,
+} from './queries.ts'
+
+type WorkspaceCache = NotifiedCache<WorkspaceRow>
 
 const timeZones = new Set(Intl.supportedValuesOf('timeZone').concat('UTC'))
 const currencies = new Set(Intl.supportedValuesOf('currency'))
@@ -28,10 +38,9 @@ export const WorkspacePatch = WorkspaceSettings.partial()
 export type WorkspacePatch = z.infer<typeof WorkspacePatch>
 
 /** Who am I, where am I acting, and what may I do there. */
-export async function getMe(db: Database, principal: Principal) {
-  const workspace = principal.workspaceId
-    ? await findWorkspace(db, principal.workspaceId)
-    : undefined
+export async function getMe(db: Database, cache: WorkspaceCache, principal: Principal) {
+  const id = principal.workspaceId
+  const workspace = id ? await cache.get(id, () => findWorkspace(db, id)) : undefined
   const workspaces =
     principal.kind === 'user'
       ? await selectMemberships(db, principal.userId)
@@ -77,17 +86,22 @@ export async function createWorkspace(db: Database, principal: Principal, input:
   })
 }
 
-export async function getWorkspace(db: Database, principal: Principal) {
+export async function getWorkspace(db: Database, cache: WorkspaceCache, principal: Principal) {
   const { workspaceId } = requirePermission(principal, 'workspace:read')
-  const row = await findWorkspace(db, workspaceId)
+  const row = await cache.get(workspaceId, () => findWorkspace(db, workspaceId))
   if (!row) throw new AppError('not_found', 'Workspace not found')
   return presentWorkspace(row)
 }
 
 /** Changes the workspace's settings (name, time zone, base currency, fiscal year start). */
-export async function updateWorkspace(db: Database, principal: Principal, patch: WorkspacePatch) {
+export async function updateWorkspace(
+  db: Database,
+  cache: WorkspaceCache,
+  principal: Principal,
+  patch: WorkspacePatch,
+) {
   const { workspaceId } = requirePermission(principal, 'workspace:update')
-  return db.transaction().execute(async (trx) => {
+  const updated = await db.transaction().execute(async (trx) => {
     const before = await findWorkspace(trx, workspaceId)
     if (!before) throw new AppError('not_found', 'Workspace not found')
     const row = await trx
@@ -105,8 +119,11 @@ export async function updateWorkspace(db: Database, principal: Principal, patch:
       targetId: workspaceId,
       details: changed,
     })
+    await sql`select pg_notify(${workspaceChangedChannel}, ${workspaceId})`.execute(trx)
     return presentWorkspace(row)
   })
+  cache.purge(workspaceId)
+  return updated
 }
 
 /** Finds a workspace by id or exact name, for the CLI. */

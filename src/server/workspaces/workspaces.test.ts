@@ -1,6 +1,10 @@
+import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addMember, makeWorkspace } from '../../../test/factories.ts'
+import { addMember, makeApiKey, makeWorkspace } from '../../../test/factories.ts'
 import { createTestApp, type TestApp } from '../../../test/harness.ts'
+import { buildApp } from '../app.ts'
+import { createContext } from '../context.ts'
+import { getEnv } from '../env.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -122,5 +126,41 @@ describe('workspaces', () => {
     expect(
       (await viewer.request({ method: 'GET', url: '/api/v1/audit-log', workspaceId })).statusCode,
     ).toBe(403)
+  })
+
+  it('shows a renamed workspace at once in another process that had it cached', async () => {
+    const { owner, workspaceId } = await makeWorkspace(t, 'Before')
+    const key = await makeApiKey(owner, workspaceId, 'viewer')
+    const otherCtx = await createContext(getEnv(), t.url, {
+      log: pino({ level: 'silent' }),
+      poolSize: 2,
+    })
+    const other = await buildApp(otherCtx)
+    const name = async () =>
+      (
+        await other.inject({
+          method: 'GET',
+          url: '/api/v1/me',
+          headers: { authorization: `Bearer ${key.key}` },
+        })
+      ).json().data.workspace.name
+    try {
+      expect(await name()).toBe('Before')
+      await owner.request({
+        method: 'PATCH',
+        url: '/api/v1/workspace',
+        workspaceId,
+        payload: { name: 'After' },
+      })
+      let seen = await name()
+      for (let i = 0; i < 50 && seen === 'Before'; i++) {
+        await new Promise((r) => setTimeout(r, 20))
+        seen = await name()
+      }
+      expect(seen).toBe('After')
+    } finally {
+      await other.close()
+      await otherCtx.close()
+    }
   })
 })
