@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { seedDemo } from '../src/demo/seed.ts'
@@ -20,7 +19,7 @@ export async function startE2E(): Promise<E2E> {
   await t.app.listen({ port: 0, host: '127.0.0.1' })
   const address = t.app.server.address()
   const port = typeof address === 'object' && address ? address.port : 0
-  const userDataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'tandem-chromium-'))
+  // Playwright gives each launch a fresh, empty profile (user data dir) of its own.
   const browser = await chromium.launch({
     executablePath: getEnv().CHROMIUM_PATH,
     args: [
@@ -32,7 +31,6 @@ export async function startE2E(): Promise<E2E> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${userDataDir}`,
     ],
   })
   return {
@@ -42,12 +40,16 @@ export async function startE2E(): Promise<E2E> {
     close: async () => {
       await browser.close()
       await t.close()
-      await fs.rm(userDataDir, { recursive: true, force: true })
     },
   }
 }
 
-export async function signInAs(page: Page, baseUrl: string, email: string, password = 'tandem-demo') {
+export async function signInAs(
+  page: Page,
+  baseUrl: string,
+  email: string,
+  password = 'tandem-demo',
+) {
   await page.goto(`${baseUrl}/sign-in`)
   await page.getByLabel('Email').fill(email)
   await page.getByLabel('Password').fill(password)
