@@ -12,6 +12,7 @@ let b: { owner: Session; workspaceId: string }
 let bMember: Session
 let bKey: { id: string; key: string }
 let bInvitation: { id: string; acceptUrl: string }
+let bAccount: { id: string }
 
 beforeAll(async () => {
   t = await createTestApp()
@@ -26,7 +27,23 @@ beforeAll(async () => {
     payload: { email: 'b-invitee@example.com', role: 'viewer' },
   })
   bInvitation = invite.json().data
+  const account = await b.owner.request({
+    method: 'POST',
+    url: '/api/v1/accounts',
+    workspaceId: b.workspaceId,
+    payload: { name: 'B Account', domain: 'b-account.example' },
+  })
+  bAccount = account.json().data
 })
+
+async function bAccountName() {
+  const row = await t.ctx.db
+    .selectFrom('accounts')
+    .select(['name', 'deletedAt'])
+    .where('id', '=', bAccount.id)
+    .executeTakeFirstOrThrow()
+  return row.deletedAt ? 'deleted' : row.name
+}
 afterAll(async () => t.close())
 
 const inB = () => ({ workspaceId: b.workspaceId })
@@ -159,6 +176,57 @@ const cases: Record<string, () => Promise<void>> = {
     ).json().data
     expect(own.map((e: { targetId: string }) => e.targetId)).not.toContain(b.workspaceId)
     expect(own.map((e: { targetId: string }) => e.targetId)).not.toContain(bKey.id)
+  },
+  'GET /api/v1/accounts': async () => {
+    notFound(await a.owner.request({ method: 'GET', url: '/api/v1/accounts', ...inB() }))
+    const own = (
+      await a.owner.request({ method: 'GET', url: '/api/v1/accounts?q=b%20account' })
+    ).json().data
+    expect(own).toEqual([])
+  },
+  'POST /api/v1/accounts': async () => {
+    notFound(
+      await a.owner.request({
+        method: 'POST',
+        url: '/api/v1/accounts',
+        ...inB(),
+        payload: { name: 'Planted' },
+      }),
+    )
+    // The same domain is free in A: uniqueness is per workspace and reveals nothing of B.
+    const own = await a.owner.request({
+      method: 'POST',
+      url: '/api/v1/accounts',
+      payload: { name: 'A copy', domain: 'b-account.example' },
+    })
+    expect(own.statusCode).toBe(201)
+  },
+  'PATCH /api/v1/accounts/bulk': async () => {
+    notFound(
+      await a.owner.request({
+        method: 'PATCH',
+        url: '/api/v1/accounts/bulk',
+        payload: { ids: [bAccount.id], patch: { name: 'Taken' } },
+      }),
+    )
+    expect(await bAccountName()).toBe('B Account')
+  },
+  'GET /api/v1/accounts/{id}': async () => {
+    notFound(await a.owner.request({ method: 'GET', url: `/api/v1/accounts/${bAccount.id}` }))
+  },
+  'PATCH /api/v1/accounts/{id}': async () => {
+    notFound(
+      await a.owner.request({
+        method: 'PATCH',
+        url: `/api/v1/accounts/${bAccount.id}`,
+        payload: { name: 'Taken' },
+      }),
+    )
+    expect(await bAccountName()).toBe('B Account')
+  },
+  'DELETE /api/v1/accounts/{id}': async () => {
+    notFound(await a.owner.request({ method: 'DELETE', url: `/api/v1/accounts/${bAccount.id}` }))
+    expect(await bAccountName()).toBe('B Account')
   },
 }
 

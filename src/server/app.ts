@@ -16,6 +16,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod'
 import { uuidv7 } from 'uuidv7'
+import { accountRoutes } from './accounts/routes.ts'
 import { apiKeyRoutes } from './api-keys/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
 import type { Principal } from './auth/principal.ts'
@@ -112,6 +113,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(memberRoutes(ctx))
       await v1.register(apiKeyRoutes(ctx))
       await v1.register(auditRoutes(ctx))
+      await v1.register(accountRoutes(ctx))
     },
     { prefix: '/api/v1' },
   )

@@ -16,14 +16,31 @@ export type Permission =
   | 'members:manage'
   | 'api_keys:manage'
   | 'audit:read'
+  | 'records:read'
+  | 'records:write'
+  | 'records:delete'
+  | 'campaigns:write'
+  | 'catalog:manage'
 
-const everyone: Permission[] = ['workspace:read', 'members:read']
+const everyone: Permission[] = ['workspace:read', 'members:read', 'records:read']
+const editors: Permission[] = [...everyone, 'records:write']
 
+// catalog:manage covers the workspace's set-up: teams, pipelines and stages, products, custom
+// fields, personas and exchange rates.
 export const permissionsOf: Record<Role, readonly Permission[]> = {
-  admin: [...everyone, 'workspace:update', 'members:manage', 'api_keys:manage', 'audit:read'],
-  marketing: everyone,
-  sales: everyone,
-  sales_manager: everyone,
+  admin: [
+    ...editors,
+    'records:delete',
+    'campaigns:write',
+    'catalog:manage',
+    'workspace:update',
+    'members:manage',
+    'api_keys:manage',
+    'audit:read',
+  ],
+  marketing: [...editors, 'records:delete', 'campaigns:write'],
+  sales: editors,
+  sales_manager: [...editors, 'records:delete'],
   viewer: everyone,
 }
 

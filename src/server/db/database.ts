@@ -4,6 +4,8 @@ import type { DB } from './schema.ts'
 
 // COUNT(*) and bigint columns arrive as numbers (minor-unit amounts stay far below 2^53).
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10))
+// Dates stay 'YYYY-MM-DD' text: a close date has no time zone.
+pg.types.setTypeParser(1082, (value) => value)
 
 export type Database = Kysely<DB>
 
@@ -22,7 +24,7 @@ export function openDatabase(url: string, options: { max?: number } = {}): Datab
   })
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
-    plugins: [new CamelCasePlugin()],
+    plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
   })
   return {
     db,

@@ -140,6 +140,275 @@ export interface WorkerHeartbeatsTable {
   beatAt: Generated<Date>
 }
 
+// Issue 3: CRM records.
+type Json<T> = ColumnType<T, string, string>
+type SoftDeleted = { deletedAt: ColumnType<Date | null, Date | null | undefined, Date | null> }
+type Stamped = { createdAt: Generated<Date>; updatedAt: Generated<Date> }
+export type CustomValues = Record<string, string | number | string[] | null>
+export type CustomFieldEntity = 'account' | 'contact' | 'deal'
+export type CustomFieldType = 'text' | 'number' | 'date' | 'select' | 'multi_select'
+
+export interface CustomFieldDefinitionsTable extends Stamped {
+  workspaceId: string
+  id: string
+  entity: CustomFieldEntity
+  key: string
+  label: string
+  type: CustomFieldType
+  options: Generated<string[]>
+  position: Generated<number>
+}
+
+export interface PersonasTable {
+  workspaceId: string
+  key: string
+  label: string
+  position: Generated<number>
+}
+
+export interface ExchangeRatesTable {
+  workspaceId: string
+  currency: string
+  rateToBase: ColumnType<string, string | number, string | number>
+  updatedAt: Generated<Date>
+}
+
+export interface AccountsTable extends Stamped, SoftDeleted {
+  workspaceId: string
+  id: string
+  name: string
+  domain: string | null
+  industry: string | null
+  employees: number | null
+  annualRevenue: number | null
+  annualRevenueCurrency: string | null
+  country: string | null
+  region: string | null
+  tier: string | null
+  ownerId: string | null
+  lifecycleStage: string | null
+  custom: ColumnType<CustomValues, string | undefined, string>
+  externalSource: string | null
+  externalId: string | null
+  search: ColumnType<string, never, never>
+}
+
+export interface ContactsTable extends Stamped, SoftDeleted {
+  workspaceId: string
+  id: string
+  email: string | null
+  firstName: string | null
+  lastName: string | null
+  title: string | null
+  persona: string | null
+  phone: string | null
+  accountId: string | null
+  lifecycleStage: string | null
+  leadStatus: string | null
+  ownerId: string | null
+  source: string | null
+  firstTouchUtm: Json<Record<string, string> | null> | null
+  lastTouchUtm: Json<Record<string, string> | null> | null
+  emailOptIn: Generated<boolean>
+  doNotContact: Generated<boolean>
+  recycleUntil: ColumnType<string | null, string | null | undefined, string | null>
+  custom: ColumnType<CustomValues, string | undefined, string>
+  externalSource: string | null
+  externalId: string | null
+  search: ColumnType<string, never, never>
+}
+
+export interface LifecycleEntriesTable {
+  workspaceId: string
+  id: string
+  entity: 'account' | 'contact'
+  recordId: string
+  stage: string
+  enteredAt: Timestamp
+  isReentry: Generated<boolean>
+  source: Generated<string>
+}
+
+export interface ProductsTable extends Stamped, SoftDeleted {
+  workspaceId: string
+  id: string
+  name: string
+  family: string | null
+  price: Generated<number>
+  currency: string
+  icpIndustries: Generated<string[]>
+  icpEmployeesMin: number | null
+  icpEmployeesMax: number | null
+  icpRegions: Generated<string[]>
+  icpProblems: Generated<string[]>
+  externalSource: string | null
+  externalId: string | null
+}
+
+export interface PipelinesTable extends Stamped, SoftDeleted {
+  workspaceId: string
+  id: string
+  name: string
+  isDefault: Generated<boolean>
+  position: Generated<number>
+}
+
+export interface StagesTable extends SoftDeleted {
+  workspaceId: string
+  id: string
+  pipelineId: string
+  name: string
+  position: number
+  winProbability: ColumnType<string, string | number, string | number>
+  isWon: Generated<boolean>
+  isLost: Generated<boolean>
+  isProposalOrLater: Generated<boolean>
+  createdAt: Generated<Date>
+}
+
+export interface CampaignsTable extends Stamped, SoftDeleted {
+  workspaceId: string
+  id: string
+  name: string
+  channel: string
+  type: string
+  startsOn: ColumnType<string | null, string | null | undefined, string | null>
+  endsOn: ColumnType<string | null, string | null | undefined, string | null>
+  budget: number | null
+  currency: string
+  utmCampaigns: Generated<string[]>
+  goalLeads: number | null
+  goalMqls: number | null
+  goalPipeline: number | null
+  ownerId: string | null
+  externalSource: string | null
+  externalId: string | null
+}
+
+export interface CampaignCostsTable {
+  workspaceId: string
+  id: string
+  campaignId: string
+  incurredOn: ColumnType<string, string, string>
+  amount: number
+  currency: string
+  note: string | null
+  createdAt: Generated<Date>
+}
+
+export type ForecastCategory = 'pipeline' | 'best_case' | 'commit' | 'closed_won' | 'omitted'
+
+export interface DealsTable extends Stamped, SoftDeleted {
+  workspaceId: string
+  id: string
+  name: string
+  accountId: string | null
+  pipelineId: string
+  stageId: string
+  amount: Generated<number>
+  currency: string
+  closeDate: ColumnType<string | null, string | null | undefined, string | null>
+  ownerId: string | null
+  forecastCategory: Generated<ForecastCategory>
+  lossReason: string | null
+  lossCompetitor: string | null
+  lossNotes: string | null
+  marketingCouldHelp: 'yes' | 'no' | 'unsure' | null
+  needs: Generated<string[]>
+  sourceCampaignId: string | null
+  closedAt: Timestamp | null
+  custom: ColumnType<CustomValues, string | undefined, string>
+  externalSource: string | null
+  externalId: string | null
+  search: ColumnType<string, never, never>
+}
+
+export interface DealStageChangesTable {
+  workspaceId: string
+  id: string
+  dealId: string
+  fromStageId: string | null
+  toStageId: string
+  changedAt: Timestamp
+  changedBy: string | null
+}
+
+export interface DealContactsTable {
+  workspaceId: string
+  dealId: string
+  contactId: string
+  role: string | null
+  isPrimary: Generated<boolean>
+}
+
+export interface DealLineItemsTable {
+  workspaceId: string
+  id: string
+  dealId: string
+  productId: string
+  quantity: ColumnType<string, string | number, string | number>
+  unitPrice: number
+  position: Generated<number>
+}
+
+export type ActivityType = 'call' | 'email' | 'meeting' | 'note' | 'task'
+
+export interface ActivitiesTable extends Stamped, SoftDeleted {
+  workspaceId: string
+  id: string
+  type: ActivityType
+  subject: string
+  body: string | null
+  contactId: string | null
+  accountId: string | null
+  dealId: string | null
+  ownerId: string | null
+  occurredAt: Timestamp | null
+  dueAt: Timestamp | null
+  doneAt: Timestamp | null
+  outcome: string | null
+}
+
+export interface TouchpointsTable {
+  workspaceId: string
+  occurredAt: Timestamp
+  id: string
+  contactId: string | null
+  anonymousId: string | null
+  accountId: string | null
+  type: string
+  eventName: string | null
+  channel: string
+  campaignId: string | null
+  activityId: string | null
+  utm: Json<Record<string, string> | null> | null
+  referrer: string | null
+  url: string | null
+  properties: ColumnType<Record<string, unknown>, string | undefined, string>
+  isBot: Generated<boolean>
+  messageId: string | null
+  createdAt: Generated<Date>
+}
+
+export interface TouchpointMessageIdsTable {
+  workspaceId: string
+  messageId: string
+  touchpointId: string
+  occurredAt: Timestamp
+}
+
+export interface SavedViewsTable {
+  workspaceId: string
+  id: string
+  userId: string
+  entity: 'account' | 'contact' | 'deal' | 'activity' | 'campaign' | 'product'
+  name: string
+  filter: Json<unknown> | null
+  sort: string | null
+  columns: Generated<string[]>
+  createdAt: Generated<Date>
+}
+
 export interface DB {
   users: UsersTable
   sessions: SessionsTable
@@ -154,4 +423,23 @@ export interface DB {
   teams: TeamsTable
   teamMembers: TeamMembersTable
   workerHeartbeats: WorkerHeartbeatsTable
+  customFieldDefinitions: CustomFieldDefinitionsTable
+  personas: PersonasTable
+  exchangeRates: ExchangeRatesTable
+  accounts: AccountsTable
+  contacts: ContactsTable
+  lifecycleEntries: LifecycleEntriesTable
+  products: ProductsTable
+  pipelines: PipelinesTable
+  stages: StagesTable
+  campaigns: CampaignsTable
+  campaignCosts: CampaignCostsTable
+  deals: DealsTable
+  dealStageChanges: DealStageChangesTable
+  dealContacts: DealContactsTable
+  dealLineItems: DealLineItemsTable
+  activities: ActivitiesTable
+  touchpoints: TouchpointsTable
+  touchpointMessageIds: TouchpointMessageIdsTable
+  savedViews: SavedViewsTable
 }
