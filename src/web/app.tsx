@@ -1,0 +1,45 @@
+import { Navigate, Route, Routes } from 'react-router'
+import { AreaPage } from './features/areas/area-page.tsx'
+import { areas } from './features/areas/areas.ts'
+import { AcceptInvitationPage } from './features/auth/accept-invitation-page.tsx'
+import { ForgotPasswordPage } from './features/auth/forgot-password-page.tsx'
+import { ResetPasswordPage } from './features/auth/reset-password-page.tsx'
+import { SignInPage } from './features/auth/sign-in-page.tsx'
+import { SignUpPage } from './features/auth/sign-up-page.tsx'
+import { ApiKeysPage } from './features/settings/api-keys-page.tsx'
+import { AuditLogPage } from './features/settings/audit-log-page.tsx'
+import { MembersPage } from './features/settings/members-page.tsx'
+import { SettingsLayout } from './features/settings/settings-layout.tsx'
+import { WorkspaceSettingsPage } from './features/settings/workspace-settings-page.tsx'
+import { NotFoundPage } from './features/shell/not-found-page.tsx'
+import { RequireSession } from './features/shell/require-session.tsx'
+import { RootRedirect } from './features/shell/root-redirect.tsx'
+import { ShellLayout } from './features/shell/shell-layout.tsx'
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/" element={<RootRedirect />} />
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/sign-up" element={<SignUpPage />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
+      <Route path="/invite/:token" element={<AcceptInvitationPage />} />
+      <Route element={<RequireSession />}>
+        <Route element={<ShellLayout />}>
+          {areas.map((area) => (
+            <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
+          ))}
+          <Route path="/settings" element={<SettingsLayout />}>
+            <Route index element={<Navigate to="/settings/workspace" replace />} />
+            <Route path="workspace" element={<WorkspaceSettingsPage />} />
+            <Route path="members" element={<MembersPage />} />
+            <Route path="api-keys" element={<ApiKeysPage />} />
+            <Route path="audit-log" element={<AuditLogPage />} />
+          </Route>
+        </Route>
+      </Route>
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  )
+}
