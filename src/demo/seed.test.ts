@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn } from '../../test/factories.ts'
 import { createTestApp, type TestApp } from '../../test/harness.ts'
@@ -28,7 +29,22 @@ async function snapshot(db: Database) {
     .orderBy('teams.name')
     .orderBy('teamMembers.userId')
     .execute()
-  return { workspace, users, memberships, teams }
+  const deals = await db
+    .selectFrom('deals')
+    .select(['id', 'name', 'amount', 'stageId', 'closeDate'])
+    .orderBy('id')
+    .execute()
+  const accounts = await db
+    .selectFrom('accounts')
+    .select(['id', 'name', 'domain', 'lifecycleStage'])
+    .orderBy('id')
+    .execute()
+  const contacts = await db
+    .selectFrom('contacts')
+    .select(['id', 'email', 'createdAt'])
+    .orderBy('id')
+    .execute()
+  return { workspace, users, memberships, teams, deals, accounts, contacts }
 }
 
 describe('demo world', () => {
@@ -43,6 +59,39 @@ describe('demo world', () => {
     expect(one.users.length).toBeGreaterThanOrEqual(15)
     // Dates are relative to --as-of: the workspace starts three years before it.
     expect(one.workspace[0]?.createdAt.getUTCFullYear()).toBe(2023)
+  }, 180_000)
+
+  it('plants its truths: seasonal lead volume and a product sold to poor-fit accounts', async () => {
+    const byMonth = await t.ctx.db
+      .selectFrom('contacts')
+      .select((eb) => [
+        sql<number>`extract(month from created_at)::int`.as('month'),
+        eb.fn.countAll<number>().as('n'),
+      ])
+      .groupBy(sql`1`)
+      .execute()
+    const n = (m: number) => byMonth.find((r) => r.month === m)?.n ?? 0
+    expect(n(9) + n(10)).toBeGreaterThan(1.4 * (n(6) + n(7)))
+    const cobot = await t.ctx.db
+      .selectFrom('dealLineItems as li')
+      .innerJoin('products as p', 'p.id', 'li.productId')
+      .innerJoin('deals as d', 'd.id', 'li.dealId')
+      .innerJoin('accounts as a', 'a.id', 'd.accountId')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('all'),
+        sql<number>`count(*) filter (where a.employees > 500 or a.industry not in ('manufacturing', 'food_and_beverage', 'retail'))::int`.as(
+          'poorFit',
+        ),
+      ])
+      .where('p.name', '=', 'Cobot Lite')
+      .executeTakeFirstOrThrow()
+    expect(cobot.poorFit / cobot.all).toBeGreaterThan(0.3)
+    const stages = await t.ctx.db
+      .selectFrom('dealStageChanges')
+      .select('dealId')
+      .distinct()
+      .execute()
+    expect(stages.length).toBe((await t.ctx.db.selectFrom('deals').select('id').execute()).length)
   })
 
   it('signs in every demo login with its role', async () => {
@@ -66,5 +115,5 @@ describe('demo world', () => {
     expect(after.users.map((u) => u.email)).toEqual(
       expect.arrayContaining(demoLogins.map((l) => l.email)),
     )
-  })
+  }, 180_000)
 })

@@ -2,6 +2,7 @@ import { hashPassword } from 'better-auth/crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '../server/db/database.ts'
 import type { DB, Role } from '../server/db/schema.ts'
+import { seedCrm } from './crm.ts'
 import { SeededRandom } from './random.ts'
 
 export const demoWorkspaceName = 'Northwind Robotics'
@@ -64,7 +65,7 @@ export interface DemoOptions {
 }
 
 export type DemoResult =
-  | { created: true; workspaceId: string; users: number }
+  | ({ created: true; workspaceId: string; users: number } & Awaited<ReturnType<typeof seedCrm>>)
   | { created: false; workspaceId: string }
 
 /**
@@ -148,6 +149,11 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
     // the demo rep and the twelve generated people are spread over them.
     const managers = [`manager@${demoDomain}`, reps[0]?.email, reps[1]?.email]
     const members = [`sales@${demoDomain}`, ...reps.slice(2).map((r) => r.email)]
+    const teamReps: Record<(typeof teamNames)[number], string[]> = {
+      Enterprise: [],
+      'Mid-Market': [],
+      SMB: [],
+    }
     for (const [index, name] of teamNames.entries()) {
       const teamId = rng.uuidv7(start)
       const managerId = userIds.get(managers[index] ?? '') ?? null
@@ -163,7 +169,17 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
         .insertInto('teamMembers')
         .values(ids.map((userId) => ({ workspaceId, teamId, userId })))
         .execute()
+      teamReps[name] = ids
     }
+
+    const crm = await seedCrm(trx, {
+      workspaceId,
+      rng,
+      asOf: options.asOf,
+      start,
+      teams: teamReps,
+      marketingUserId: userIds.get(`marketing@${demoDomain}`) ?? '',
+    })
 
     await trx
       .insertInto('instanceSettings')
@@ -187,10 +203,11 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
         details: JSON.stringify({
           seed: options.seed,
           asOf: options.asOf.toISOString().slice(0, 10),
+          ...crm,
         }),
       })
       .execute()
-    return { created: true as const, workspaceId, users: people.length }
+    return { created: true as const, workspaceId, users: people.length, ...crm }
   })
 }
 
@@ -210,6 +227,9 @@ export async function findDemoWorkspace(db: Kysely<DB>): Promise<string | undefi
 }
 
 async function removeDemo(db: Kysely<DB>, workspaceId: string) {
+  // Touchpoints are partitioned and carry no foreign key: remove them by workspace first.
+  await db.deleteFrom('touchpointMessageIds').where('workspaceId', '=', workspaceId).execute()
+  await db.deleteFrom('touchpoints').where('workspaceId', '=', workspaceId).execute()
   await db.deleteFrom('workspaces').where('id', '=', workspaceId).execute()
   await db.deleteFrom('users').where('email', 'like', `%@${demoDomain}`).execute()
 }

@@ -1,7 +1,9 @@
 import { type Kysely, sql } from 'kysely'
 
 // Frozen once merged: imports nothing from the app. The shared record of every customer (issue 3).
-// Every tenant table's primary key starts with workspace_id; deletes are soft (deleted_at).
+// Every tenant table's primary key starts with workspace_id; deletes are soft (deleted_at). Optional
+// links are set to null when their target is purged (PostgreSQL 15's column list keeps workspace_id);
+// required links are checked at commit, so deleting a whole workspace can cascade in any order.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create extension if not exists btree_gin`.execute(db)
   await sql`
@@ -98,6 +100,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       deleted_at timestamptz,
       primary key (workspace_id, id),
       foreign key (workspace_id, account_id) references accounts (workspace_id, id)
+        on delete set null (account_id)
     );
     create unique index contacts_email_key on contacts (workspace_id, email)
       where email is not null and deleted_at is null;
@@ -244,10 +247,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz not null default now(),
       deleted_at timestamptz,
       primary key (workspace_id, id),
-      foreign key (workspace_id, account_id) references accounts (workspace_id, id),
-      foreign key (workspace_id, pipeline_id) references pipelines (workspace_id, id),
-      foreign key (workspace_id, stage_id) references stages (workspace_id, id),
+      foreign key (workspace_id, account_id) references accounts (workspace_id, id)
+        on delete set null (account_id),
+      foreign key (workspace_id, pipeline_id) references pipelines (workspace_id, id)
+        deferrable initially deferred,
+      foreign key (workspace_id, stage_id) references stages (workspace_id, id)
+        deferrable initially deferred,
       foreign key (workspace_id, source_campaign_id) references campaigns (workspace_id, id)
+        on delete set null (source_campaign_id)
     );
     create unique index deals_external_key on deals (workspace_id, external_source, external_id)
       where external_id is not null;
@@ -293,6 +300,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       primary key (workspace_id, id),
       foreign key (workspace_id, deal_id) references deals (workspace_id, id) on delete cascade,
       foreign key (workspace_id, product_id) references products (workspace_id, id)
+        deferrable initially deferred
     );
     create index deal_line_items_deal_idx on deal_line_items (workspace_id, deal_id);
     create index deal_line_items_product_idx on deal_line_items (workspace_id, product_id);
@@ -315,9 +323,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz not null default now(),
       deleted_at timestamptz,
       primary key (workspace_id, id),
-      foreign key (workspace_id, contact_id) references contacts (workspace_id, id),
-      foreign key (workspace_id, account_id) references accounts (workspace_id, id),
+      foreign key (workspace_id, contact_id) references contacts (workspace_id, id)
+        on delete set null (contact_id),
+      foreign key (workspace_id, account_id) references accounts (workspace_id, id)
+        on delete set null (account_id),
       foreign key (workspace_id, deal_id) references deals (workspace_id, id)
+        on delete set null (deal_id)
     );
     create index activities_contact_idx on activities (workspace_id, contact_id, occurred_at desc);
     create index activities_account_idx on activities (workspace_id, account_id, occurred_at desc);
