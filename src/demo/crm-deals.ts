@@ -324,8 +324,10 @@ export function buildDeals(
     const closedAt = outcome === 'open' ? null : new Date(at)
     const lossReason = outcome === 'lost' ? weighted(rng, lossReasons) : null
     if (outcome === 'won') wonAccounts.add(account.id)
-    if (!(firstDealAt.get(account.id)! <= createdAt)) firstDealAt.set(account.id, createdAt)
-    if (closedAt && outcome === 'won' && !(firstWonAt.get(account.id)! <= closedAt))
+    const firstDeal = firstDealAt.get(account.id)
+    if (!firstDeal || createdAt < firstDeal) firstDealAt.set(account.id, createdAt)
+    const firstWon = firstWonAt.get(account.id)
+    if (closedAt && outcome === 'won' && (!firstWon || closedAt < firstWon))
       firstWonAt.set(account.id, closedAt)
     const campaign = input.campaigns.find(
       (c) =>

@@ -215,10 +215,11 @@ async function insertInChunks<T extends keyof DB & string>(
   rows: Insertable<DB[T]>[],
 ) {
   for (let i = 0; i < rows.length; i += 1000) {
-    // biome-ignore lint/suspicious/noExplicitAny: Kysely cannot type an insert into a generic table
+    // Kysely cannot resolve the insert type of a generic table; the rows are typed by the caller.
+    const chunk = rows.slice(i, i + 1000) as unknown as Insertable<DB['accounts']>[]
     await db
-      .insertInto(table)
-      .values(rows.slice(i, i + 1000) as any)
+      .insertInto(table as 'accounts')
+      .values(chunk)
       .execute()
   }
 }

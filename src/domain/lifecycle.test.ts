@@ -9,11 +9,26 @@ describe('lifecycle transition', () => {
     reached?: LifecycleStage[]
     stamps?: string[]
   }[] = [
-    { name: 'a new record enters its first stage and the ones before', from: null, to: 'lead', stamps: ['subscriber', 'lead'] },
-    { name: 'a jump stamps the skipped stages', from: 'subscriber', to: 'mql', stamps: ['lead', 'mql'] },
+    {
+      name: 'a new record enters its first stage and the ones before',
+      from: null,
+      to: 'lead',
+      stamps: ['subscriber', 'lead'],
+    },
+    {
+      name: 'a jump stamps the skipped stages',
+      from: 'subscriber',
+      to: 'mql',
+      stamps: ['lead', 'mql'],
+    },
     { name: 'one step stamps one stage', from: 'sal', to: 'sql', stamps: ['sql'] },
     { name: 'staying put stamps nothing', from: 'mql', to: 'mql', stamps: [] },
-    { name: 'any stage may be disqualified', from: 'sql', to: 'disqualified', stamps: ['disqualified'] },
+    {
+      name: 'any stage may be disqualified',
+      from: 'sql',
+      to: 'disqualified',
+      stamps: ['disqualified'],
+    },
     { name: 'any stage may be recycled', from: 'mql', to: 'recycled', stamps: ['recycled'] },
     {
       name: 'a recycled contact qualifying again is a re-MQL',
@@ -34,7 +49,8 @@ describe('lifecycle transition', () => {
     it(c.name, () => {
       const result = transition(c.from, c.to, c.reached)
       expect(result.ok).toBe(true)
-      if (result.ok) expect(result.entries.map((e) => e.stage + (e.isReentry ? '*' : ''))).toEqual(c.stamps)
+      if (result.ok)
+        expect(result.entries.map((e) => e.stage + (e.isReentry ? '*' : ''))).toEqual(c.stamps)
     })
   }
 

@@ -55,7 +55,8 @@ export function transition(
       .slice(highest + 1, rank(target) + 1)
       .map((stage) => ({ stage, isReentry: false }))
     if (entries.length === 0) entries.push({ stage: target, isReentry: true })
-    else if (reached.includes(target)) entries[entries.length - 1] = { stage: target, isReentry: true }
+    else if (reached.includes(target))
+      entries[entries.length - 1] = { stage: target, isReentry: true }
     return { ok: true, entries }
   }
   const from = current === null ? -1 : rank(current)
