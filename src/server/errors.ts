@@ -39,6 +39,8 @@ const pgCodes: Record<string, ErrorCode> = {
   '22P02': 'invalid_input', // invalid_text_representation
   '22001': 'invalid_input', // string_data_right_truncation
   '22003': 'invalid_input', // numeric_value_out_of_range
+  '22007': 'invalid_input', // invalid_datetime_format
+  '22008': 'invalid_input', // datetime_field_overflow
   '40001': 'unavailable', // serialization_failure
   '57P01': 'unavailable', // admin_shutdown
 }

@@ -7,6 +7,7 @@ import type {
   DB,
 } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
+import { isRealDate } from '../records/fields.ts'
 import type { FieldMap } from '../records/filter.ts'
 
 export type CustomFieldDefinition = Selectable<CustomFieldDefinitionsTable>
@@ -60,11 +61,7 @@ export function checkCustomValues(
         merged[key] = value
         break
       case 'date':
-        if (
-          typeof value !== 'string' ||
-          !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
-          Number.isNaN(Date.parse(value))
-        ) {
+        if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || !isRealDate(value)) {
           invalid(key, 'must be a date YYYY-MM-DD')
         }
         merged[key] = value

@@ -243,6 +243,7 @@ export interface ProductsTable extends Stamped, SoftDeleted {
   icpProblems: Generated<string[]>
   externalSource: string | null
   externalId: string | null
+  search: ColumnType<string, never, never>
 }
 
 export interface PipelinesTable extends Stamped, SoftDeleted {

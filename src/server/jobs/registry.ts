@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss'
 import type { AppContext } from '../context.ts'
+import { purgeTrash } from '../trash/purge.ts'
 
 /** Every job and its schedule, in one place. Each later feature adds its jobs here. */
 export async function registerJobs(boss: PgBoss, ctx: AppContext): Promise<void> {
@@ -14,5 +15,12 @@ export async function registerJobs(boss: PgBoss, ctx: AppContext): Promise<void>
       .deleteFrom('workerHeartbeats')
       .where('beatAt', '<', new Date(now.getTime() - 86_400_000))
       .execute()
+  })
+
+  // Deleted records stay restorable for 30 days, then go for good (ARCHITECTURE.md, API).
+  await boss.createQueue('trash.purge')
+  await boss.schedule('trash.purge', '37 3 * * *')
+  await boss.work('trash.purge', async () => {
+    await purgeTrash(ctx.db)
   })
 }

@@ -33,7 +33,13 @@ export const MinorUnits = z.number().int('must be whole minor units (e.g. cents)
 export const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real date')
+  .refine(isRealDate, 'not a real date')
+
+/** True for a YYYY-MM-DD that exists (2030-02-30 does not: Date.parse would roll it over). */
+export function isRealDate(value: string): boolean {
+  const parsed = new Date(`${value}T00:00:00Z`)
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value
+}
 
 export const ExternalRef = {
   externalSource: z.string().trim().min(1).max(100).nullable().optional(),

@@ -1,6 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely'
 import { z } from 'zod'
 import { AppError } from '../errors.ts'
+import { isRealDate } from './fields.ts'
 
 /**
  * The one filter language (ARCHITECTURE.md, API conventions):
@@ -174,8 +175,9 @@ function checkValue(spec: FieldSpec, value: unknown, at: string): unknown {
       if (typeof value !== 'boolean') fail(at, 'must be true or false')
       return value
     case 'date':
-      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value))
+      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || !isRealDate(value)) {
         fail(at, 'must be a date YYYY-MM-DD')
+      }
       return value
     case 'timestamp':
       if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely'
 import * as foundation from './2026-11-26T1900-foundation.ts'
 import * as crmRecords from './2026-11-26T2000-crm-records.ts'
 import * as contactListIndexes from './2026-11-26T2110-contact-list-indexes.ts'
+import * as dealProductIndexes from './2026-11-26T2120-deal-product-indexes.ts'
 import * as touchpointActivityIndex from './2026-11-26T2130-touchpoint-activity-index.ts'
 
 /** Every migration, in order. Files are frozen once merged; add new ones at the end. */
@@ -9,5 +10,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T1900-foundation': foundation,
   '2026-11-26T2000-crm-records': crmRecords,
   '2026-11-26T2110-contact-list-indexes': contactListIndexes,
+  '2026-11-26T2120-deal-product-indexes': dealProductIndexes,
   '2026-11-26T2130-touchpoint-activity-index': touchpointActivityIndex,
 }

@@ -1,0 +1,61 @@
+import { sql } from 'kysely'
+import type { FieldMap, FieldType } from '../records/filter.ts'
+import type { Sortable } from '../records/list.ts'
+import { forecastCategories, lossReasons, marketingCouldHelpAnswers } from './input.ts'
+
+const d = (column: string) => () => sql.ref(`d.${column}`)
+
+// A field of the deal's account, as a correlated subquery: null without an account or when the
+// account is in the Trash (field paths relative to the deal, ARCHITECTURE.md).
+const account = (column: string, type: FieldType) => ({
+  type,
+  sql: () =>
+    sql`(select ${sql.ref(`acc.${column}`)} from accounts as acc
+      where acc.workspace_id = ${sql.ref('d.workspaceId')} and acc.id = ${sql.ref('d.accountId')}
+        and acc.deleted_at is null)`,
+})
+
+export const dealFields: FieldMap = {
+  id: { type: 'uuid', sql: d('id') },
+  name: { type: 'text', sql: d('name') },
+  amount: { type: 'number', sql: d('amount') },
+  currency: { type: 'text', sql: d('currency') },
+  closeDate: { type: 'date', sql: d('closeDate') },
+  closedAt: { type: 'timestamp', sql: d('closedAt') },
+  ownerId: { type: 'text', sql: d('ownerId') },
+  pipelineId: { type: 'uuid', sql: d('pipelineId') },
+  stageId: { type: 'uuid', sql: d('stageId') },
+  forecastCategory: { type: 'text', sql: d('forecastCategory'), values: forecastCategories },
+  lossReason: { type: 'text', sql: d('lossReason'), values: lossReasons },
+  lossCompetitor: { type: 'text', sql: d('lossCompetitor') },
+  marketingCouldHelp: {
+    type: 'text',
+    sql: d('marketingCouldHelp'),
+    values: marketingCouldHelpAnswers,
+  },
+  accountId: { type: 'uuid', sql: d('accountId') },
+  sourceCampaignId: { type: 'uuid', sql: d('sourceCampaignId') },
+  needs: { type: 'text_array', sql: d('needs') },
+  externalSource: { type: 'text', sql: d('externalSource') },
+  externalId: { type: 'text', sql: d('externalId') },
+  createdAt: { type: 'timestamp', sql: d('createdAt') },
+  updatedAt: { type: 'timestamp', sql: d('updatedAt') },
+  'account.name': account('name', 'text'),
+  'account.industry': account('industry', 'text'),
+  'account.employees': account('employees', 'number'),
+  'account.country': account('country', 'text'),
+  'account.region': account('region', 'text'),
+}
+
+// Each sort has an index that matches it (deals_updated_idx and migration 2026-11-26T2120); deals
+// without a close date sort after every dated one.
+export const dealSorts: Record<string, Sortable> = {
+  updatedAt: { type: 'timestamptz', sql: d('updatedAt') },
+  createdAt: { type: 'timestamptz', sql: d('createdAt') },
+  closeDate: {
+    type: 'date',
+    sql: () => sql`coalesce(${sql.ref('d.closeDate')}, 'infinity'::date)`,
+  },
+  amount: { type: 'numeric', sql: d('amount') },
+  name: { type: 'text', sql: d('name') },
+}

@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely'
+import { recordAudit } from '../audit/service.ts'
+import { type Principal, requirePermission } from '../auth/principal.ts'
+import { customFilterFields, loadDefinitions } from '../custom-fields/values.ts'
+import type { Database } from '../db/database.ts'
+import type { DB } from '../db/schema.ts'
+import { AppError } from '../errors.ts'
+import { compileFilter, parseFilterParam } from '../records/filter.ts'
+import { type ListQuery, parseSort, searchCondition, toPage } from '../records/list.ts'
+import { dealFields, dealSorts } from './fields.ts'
+import { presentDeal, presentDealContact, presentLineItem, presentStageChange } from './present.ts'
+import {
+  findDeal,
+  selectDealContacts,
+  selectDealPage,
+  selectLineItems,
+  selectStageHistory,
+} from './queries.ts'
+
+/** The WHERE parts of `q` and `filter` over deals (alias d), custom fields included. */
+export async function dealConditions(
+  db: Kysely<DB>,
+  workspaceId: string,
+  query: { q?: string; filter?: string },
+) {
+  const filter = parseFilterParam(query.filter)
+  const definitions = filter ? await loadDefinitions(db, workspaceId, 'deal') : []
+  const fields = { ...dealFields, ...customFilterFields(definitions, 'd') }
+  return [
+    searchCondition('d.search', query.q),
+    filter ? compileFilter(filter, fields) : undefined,
+  ].filter((w) => w !== undefined)
+}
+
+/** Deals of the workspace: `q` over name, the filter language, sorted by updatedAt unless asked. */
+export async function listDeals(db: Database, principal: Principal, query: ListQuery) {
+  const { workspaceId } = requirePermission(principal, 'records:read')
+  const sort = parseSort(query.sort, dealSorts, '-updatedAt')
+  const where = await dealConditions(db, workspaceId, query)
+  const rows = await selectDealPage(db, workspaceId, where, sort, query.cursor, query.limit)
+  return toPage(rows, query.limit, sort, presentDeal)
+}
+
+/** One deal with its account, owner, stage, stage history, buying group and line items. */
+export async function getDeal(db: Kysely<DB>, principal: Principal, id: string) {
+  const { workspaceId } = requirePermission(principal, 'records:read')
+  const row = await findDeal(db, workspaceId, id)
+  if (!row) throw new AppError('not_found', 'Deal not found')
+  const [history, contacts, lineItems] = await Promise.all([
+    selectStageHistory(db, workspaceId, id),
+    selectDealContacts(db, workspaceId, id),
+    selectLineItems(db, workspaceId, id),
+  ])
+  return {
+    ...presentDeal(row),
+    stageHistory: history.map(presentStageChange),
+    contacts: contacts.map(presentDealContact),
+    lineItems: lineItems.map(presentLineItem),
+  }
+}
+
+/** Moves a deal to the Trash (restorable for 30 days); its history stays. */
+export async function deleteDeal(db: Database, principal: Principal, id: string) {
+  const { workspaceId } = requirePermission(principal, 'records:delete')
+  await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('deals')
+      .set({ deletedAt: new Date() })
+      .where('workspaceId', '=', workspaceId)
+      .where('id', '=', id)
+      .where('deletedAt', 'is', null)
+      .returning('name')
+      .executeTakeFirst()
+    if (!row) throw new AppError('not_found', 'Deal not found')
+    await recordAudit(trx, principal, workspaceId, {
+      action: 'deal.delete',
+      targetType: 'deal',
+      targetId: id,
+      details: { name: row.name },
+    })
+  })
+}
