@@ -18,13 +18,18 @@ export interface StartOptions {
 
 /** `tandem start`: database, migrations, first-run demo, worker and web/API in one process. */
 export async function start(env: Env, options: StartOptions): Promise<void> {
-  const log = pino({
-    level: env.LOG_LEVEL,
-    // People at a terminal get readable lines; services and log shippers get JSON.
-    transport: process.stdout.isTTY
-      ? { target: 'pino-pretty', options: { ignore: 'pid,hostname', translateTime: 'HH:MM:ss' } }
-      : undefined,
-  })
+  // People at a terminal get readable lines; services and log shippers get JSON, written in 4 KB
+  // batches off the request's path (one write per line cost a fifth of a small API read), and
+  // flushed when the process exits.
+  const log = process.stdout.isTTY
+    ? pino({
+        level: env.LOG_LEVEL,
+        transport: {
+          target: 'pino-pretty',
+          options: { ignore: 'pid,hostname', translateTime: 'HH:MM:ss' },
+        },
+      })
+    : pino({ level: env.LOG_LEVEL }, bufferedStdout())
   if (options.only && !env.DATABASE_URL) {
     throw new Error('--only needs DATABASE_URL: several processes share one external PostgreSQL')
   }
@@ -122,4 +127,11 @@ function printWelcome(url: string, database: string, demo: boolean) {
   }
   lines.push(``, `  Press Ctrl+C to stop.`, ``)
   process.stdout.write(`${lines.join('\n')}\n`)
+}
+
+/** Standard output in 4 KB batches, flushed at least every second so quiet logs are not held. */
+function bufferedStdout() {
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 })
+  setInterval(() => destination.flush(), 1000).unref()
+  return destination
 }

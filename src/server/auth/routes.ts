@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.ts'
+import { withAuthLibrary } from './async-context.ts'
 
 // Sign-in, sign-up and reset requests are limited per client address (ARCHITECTURE.md, Security).
 const limited = [
@@ -19,12 +20,14 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext) {
     }
     const hasBody =
       request.method !== 'GET' && request.method !== 'HEAD' && request.body !== undefined
-    const response = await ctx.auth.handler(
-      new Request(url, {
-        method: request.method,
-        headers,
-        body: hasBody ? JSON.stringify(request.body) : undefined,
-      }),
+    const response = await withAuthLibrary(() =>
+      ctx.auth.handler(
+        new Request(url, {
+          method: request.method,
+          headers,
+          body: hasBody ? JSON.stringify(request.body) : undefined,
+        }),
+      ),
     )
     reply.status(response.status)
     response.headers.forEach((value, name) => {

@@ -18,6 +18,27 @@ describe('API conventions', () => {
     expect(response.json().error.requestId).toBe(response.headers['x-request-id'])
   })
 
+  it('sends security headers and the request id on every response, errors included', async () => {
+    for (const url of ['/api/health', '/api/v1/me', '/api/v1/nothing-here']) {
+      const response = await t.app.inject({ method: 'GET', url })
+      expect(response.headers['content-security-policy']).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      )
+      expect(response.headers['x-content-type-options']).toBe('nosniff')
+      expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+      expect(response.headers['strict-transport-security']).toBeUndefined()
+    }
+    const docs = await t.app.inject({ method: 'GET', url: '/api/docs/' })
+    expect(docs.headers['content-security-policy']).toContain("default-src 'self'")
+    expect(docs.headers['x-frame-options']).toBe('SAMEORIGIN')
+    const behindTls = await t.app.inject({
+      method: 'GET',
+      url: '/api/health',
+      headers: { 'x-forwarded-proto': 'https' },
+    })
+    expect(behindTls.headers['strict-transport-security']).toMatch(/^max-age=\d+/)
+  })
+
   it('answers 401 without credentials and with a wrong API key', async () => {
     const none = await t.app.inject({ method: 'GET', url: '/api/v1/me' })
     expect(none.statusCode).toBe(401)

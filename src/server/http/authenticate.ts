@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { fromNodeHeaders } from 'better-auth/node'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { withAuthLibrary } from '../auth/async-context.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { AppContext } from '../context.ts'
 import { AppError } from '../errors.ts'
@@ -34,7 +35,9 @@ export async function authenticate(
       role: key.role,
     }
   }
-  const session = await ctx.auth.api.getSession({ headers: fromNodeHeaders(request.headers) })
+  const session = await withAuthLibrary(() =>
+    ctx.auth.api.getSession({ headers: fromNodeHeaders(request.headers) }),
+  )
   if (!session)
     throw new AppError(
       'unauthenticated',
