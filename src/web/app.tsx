@@ -1,4 +1,6 @@
 import { Navigate, Route, Routes } from 'react-router'
+import { AccountPage } from './features/accounts/account-page.tsx'
+import { AccountsPage } from './features/accounts/accounts-page.tsx'
 import { AreaPage } from './features/areas/area-page.tsx'
 import { areas } from './features/areas/areas.ts'
 import { AcceptInvitationPage } from './features/auth/accept-invitation-page.tsx'
@@ -6,6 +8,17 @@ import { ForgotPasswordPage } from './features/auth/forgot-password-page.tsx'
 import { ResetPasswordPage } from './features/auth/reset-password-page.tsx'
 import { SignInPage } from './features/auth/sign-in-page.tsx'
 import { SignUpPage } from './features/auth/sign-up-page.tsx'
+import { PipelineBoardPage } from './features/board/pipeline-board-page.tsx'
+import { CustomFieldsPage } from './features/catalog/custom-fields-page.tsx'
+import { ExchangeRatesPage } from './features/catalog/exchange-rates-page.tsx'
+import { PipelinesPage } from './features/catalog/pipelines-page.tsx'
+import { ProductsPage } from './features/catalog/products-page.tsx'
+import { TeamsPage } from './features/catalog/teams-page.tsx'
+import { TrashPage } from './features/catalog/trash-page.tsx'
+import { ContactPage } from './features/contacts/contact-page.tsx'
+import { ContactsPage } from './features/contacts/contacts-page.tsx'
+import { DealPage } from './features/deals/deal-page.tsx'
+import { DealsPage } from './features/deals/deals-page.tsx'
 import { ApiKeysPage } from './features/settings/api-keys-page.tsx'
 import { AuditLogPage } from './features/settings/audit-log-page.tsx'
 import { MembersPage } from './features/settings/members-page.tsx'
@@ -30,12 +43,25 @@ export function App() {
           {areas.map((area) => (
             <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
           ))}
+          <Route path="/microscope/accounts" element={<AccountsPage />} />
+          <Route path="/microscope/accounts/:id" element={<AccountPage />} />
+          <Route path="/microscope/contacts" element={<ContactsPage />} />
+          <Route path="/microscope/contacts/:id" element={<ContactPage />} />
+          <Route path="/microscope/deals" element={<DealsPage />} />
+          <Route path="/microscope/deals/:id" element={<DealPage />} />
+          <Route path="/microscope/pipeline" element={<PipelineBoardPage />} />
           <Route path="/settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="/settings/workspace" replace />} />
             <Route path="workspace" element={<WorkspaceSettingsPage />} />
             <Route path="members" element={<MembersPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
             <Route path="audit-log" element={<AuditLogPage />} />
+            <Route path="teams" element={<TeamsPage />} />
+            <Route path="pipelines" element={<PipelinesPage />} />
+            <Route path="products" element={<ProductsPage />} />
+            <Route path="custom-fields" element={<CustomFieldsPage />} />
+            <Route path="exchange-rates" element={<ExchangeRatesPage />} />
+            <Route path="trash" element={<TrashPage />} />
           </Route>
         </Route>
       </Route>

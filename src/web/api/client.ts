@@ -15,7 +15,7 @@ export class ApiError extends Error {
   }
 }
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 const workspaceStorageKey = 'tandem.workspaceId'
 const csrfCookieName = 'tandem_csrf'
@@ -130,6 +130,7 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
 export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   delete: (path: string) => request<null>('DELETE', path),
 }
@@ -145,6 +146,11 @@ export async function postData<T>(path: string, body: unknown): Promise<T> {
   return envelope.data
 }
 
+export async function putData<T>(path: string, body: unknown): Promise<T> {
+  const envelope = await api.put<Envelope<T>>(path, body)
+  return envelope.data
+}
+
 export async function patchData<T>(path: string, body: unknown): Promise<T> {
   const envelope = await api.patch<Envelope<T>>(path, body)
   return envelope.data
@@ -154,7 +160,7 @@ export async function patchData<T>(path: string, body: unknown): Promise<T> {
 export function getPage<T>(path: string, limit: number, cursor: string | null): Promise<Page<T>> {
   const params = new URLSearchParams({ limit: String(limit) })
   if (cursor) params.set('cursor', cursor)
-  return api.get<Page<T>>(`${path}?${params.toString()}`)
+  return api.get<Page<T>>(`${path}${path.includes('?') ? '&' : '?'}${params.toString()}`)
 }
 
 export function errorMessage(error: unknown): string {

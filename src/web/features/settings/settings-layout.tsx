@@ -1,5 +1,16 @@
 import { Box, Flex, NavLink, Stack, Title } from '@mantine/core'
-import { IconBuilding, IconHistory, IconKey, IconUsers } from '@tabler/icons-react'
+import {
+  IconBuilding,
+  IconCoin,
+  IconForms,
+  IconHistory,
+  IconKey,
+  IconLayoutKanban,
+  IconPackage,
+  IconTrash,
+  IconUsers,
+  IconUsersGroup,
+} from '@tabler/icons-react'
 import { Outlet, NavLink as RouterNavLink, useLocation } from 'react-router'
 
 const sections = [
@@ -7,6 +18,12 @@ const sections = [
   { path: '/settings/members', label: 'Members', icon: IconUsers },
   { path: '/settings/api-keys', label: 'API keys', icon: IconKey },
   { path: '/settings/audit-log', label: 'Audit log', icon: IconHistory },
+  { path: '/settings/teams', label: 'Teams', icon: IconUsersGroup },
+  { path: '/settings/pipelines', label: 'Pipelines', icon: IconLayoutKanban },
+  { path: '/settings/products', label: 'Products', icon: IconPackage },
+  { path: '/settings/custom-fields', label: 'Custom fields', icon: IconForms },
+  { path: '/settings/exchange-rates', label: 'Exchange rates', icon: IconCoin },
+  { path: '/settings/trash', label: 'Trash', icon: IconTrash },
 ]
 
 export function SettingsLayout() {

@@ -1,0 +1,207 @@
+/** Shapes of the CRM records as the API answers them (ARCHITECTURE.md, API conventions). */
+
+export interface Ref {
+  id: string
+  name: string
+}
+
+export type CustomValues = Record<string, string | number | string[] | null>
+
+export interface LifecycleEntry {
+  stage: string
+  enteredAt: string
+  isReentry: boolean
+}
+
+export interface Account {
+  id: string
+  name: string
+  domain: string | null
+  industry: string | null
+  employees: number | null
+  annualRevenue: number | null
+  annualRevenueCurrency: string | null
+  country: string | null
+  region: string | null
+  tier: string | null
+  owner: Ref | null
+  ownerId: string | null
+  lifecycleStage: string | null
+  custom: CustomValues
+  externalSource: string | null
+  externalId: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+export interface AccountDetail extends Account {
+  counts: { contacts: number; deals: number }
+  stageHistory: LifecycleEntry[]
+}
+
+export interface Contact {
+  id: string
+  email: string | null
+  firstName: string | null
+  lastName: string | null
+  title: string | null
+  persona: string | null
+  phone: string | null
+  accountId: string | null
+  account: Ref | null
+  lifecycleStage: string | null
+  leadStatus: string | null
+  ownerId: string | null
+  owner: Ref | null
+  source: string | null
+  firstTouchUtm: Record<string, string> | null
+  lastTouchUtm: Record<string, string> | null
+  emailOptIn: boolean
+  doNotContact: boolean
+  recycleUntil: string | null
+  custom: CustomValues
+  createdAt: string
+  updatedAt: string
+}
+
+export interface ContactDetail extends Contact {
+  stageHistory: LifecycleEntry[]
+}
+
+export interface Stage {
+  id: string
+  name: string
+  position: number
+  winProbability: number
+  isWon: boolean
+  isLost: boolean
+  isProposalOrLater: boolean
+}
+
+export interface Pipeline {
+  id: string
+  name: string
+  isDefault: boolean
+  stages: Stage[]
+}
+
+export type MarketingCouldHelp = 'yes' | 'no' | 'unsure'
+
+export interface Deal {
+  id: string
+  name: string
+  accountId: string | null
+  account: Ref | null
+  pipelineId: string
+  pipeline: Ref
+  stageId: string
+  stage: Stage
+  amount: number
+  currency: string
+  closeDate: string | null
+  ownerId: string | null
+  owner: Ref | null
+  forecastCategory: string
+  lossReason: string | null
+  lossCompetitor: string | null
+  lossNotes: string | null
+  marketingCouldHelp: MarketingCouldHelp | null
+  needs: string[]
+  sourceCampaignId: string | null
+  custom: CustomValues
+  createdAt: string
+  updatedAt: string
+}
+
+/** One stage change of a deal: where from, where to, when and by whom. */
+export interface DealStageEntry {
+  id: string
+  fromStage: Ref | null
+  toStage: Ref
+  changedAt: string
+  changedBy: Ref | null
+}
+
+export interface DealContact {
+  contactId: string
+  name: string | null
+  email: string | null
+  role: string | null
+  isPrimary: boolean
+}
+
+export interface LineItem {
+  id: string
+  productId: string
+  productName: string
+  quantity: number
+  unitPrice: number
+  amount: number
+}
+
+export interface DealDetail extends Deal {
+  stageHistory: DealStageEntry[]
+  contacts: DealContact[]
+  lineItems: LineItem[]
+}
+
+export type ActivityType = 'call' | 'email' | 'meeting' | 'note' | 'task'
+
+export interface Activity {
+  id: string
+  type: ActivityType
+  subject: string
+  body: string | null
+  contactId: string | null
+  accountId: string | null
+  dealId: string | null
+  occurredAt: string | null
+  dueAt: string | null
+  doneAt: string | null
+  done: boolean
+}
+
+export type TimelineItem =
+  | (Activity & { kind: 'activity'; at: string; outcome: string | null })
+  | {
+      kind: 'touchpoint'
+      at: string
+      id: string
+      type: string
+      eventName: string | null
+      channel: string
+      url: string | null
+      referrer: string | null
+      campaignId: string | null
+      activityId: string | null
+      utm: Record<string, string> | null
+      isBot: boolean
+    }
+
+export interface Persona {
+  key: string
+  label: string
+}
+
+export type RecordEntity = 'account' | 'contact' | 'deal'
+
+export interface SavedView {
+  id: string
+  entity: RecordEntity
+  name: string
+  filter: unknown
+  sort: string | null
+  columns: string[]
+}
+
+export type CustomFieldType = 'text' | 'number' | 'date' | 'select' | 'multi_select'
+
+export interface CustomField {
+  id: string
+  entity: RecordEntity
+  key: string
+  label: string
+  type: CustomFieldType
+  options: string[]
+  position: number
+}
