@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { DB } from '../server/db/schema.ts'
+import { ensureTouchpointPartitions } from '../server/touchpoints/partitions.ts'
 import { buildDeals } from './crm-deals.ts'
 import type { SeededRandom } from './random.ts'
 
@@ -451,6 +452,12 @@ export async function seedCrm(db: Kysely<DB>, people: DemoPeople) {
   await insertInChunks(db, 'dealContacts', built.dealContacts)
   await insertInChunks(db, 'dealLineItems', built.lineItems)
   await insertInChunks(db, 'activities', built.activities)
+  const touchTimes = built.touchpoints.map((t) => t.occurredAt.getTime()).sort((x, y) => x - y)
+  const [firstTouch, lastTouch] = [touchTimes[0], touchTimes.at(-1)]
+  if (firstTouch !== undefined && lastTouch !== undefined) {
+    // Monthly partitions first, so three years of touches do not pile up in the default one.
+    await ensureTouchpointPartitions(db, new Date(firstTouch), new Date(lastTouch))
+  }
   await insertInChunks(db, 'touchpoints', built.touchpoints)
   const stats = {
     deals: built.deals.length,

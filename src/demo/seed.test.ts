@@ -59,6 +59,13 @@ describe('demo world', () => {
     expect(one.users.length).toBeGreaterThanOrEqual(15)
     // Dates are relative to --as-of: the workspace starts three years before it.
     expect(one.workspace[0]?.createdAt.getUTCFullYear()).toBe(2023)
+    // Sales touches sit in monthly partitions, none in the default one.
+    const partitions = await sql<{ name: string; rows: number }>`
+      select tableoid::regclass::text as name, count(*)::int as rows
+      from touchpoints group by 1 order by 1
+    `.execute(t.ctx.db)
+    expect(partitions.rows.length).toBeGreaterThan(24)
+    expect(partitions.rows.map((r) => r.name)).not.toContain('touchpoints_default')
   }, 180_000)
 
   it('plants its truths: seasonal lead volume and a product sold to poor-fit accounts', async () => {

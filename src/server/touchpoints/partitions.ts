@@ -53,14 +53,17 @@ export async function ensureTouchpointPartitions(
   return report
 }
 
-// One short transaction per month, so a long load does not hold locks on the whole table.
+// One short transaction per month, so a long load does not hold locks on the whole table; inside
+// a caller's transaction (the demo seed) the months become part of it.
 async function ensureMonth(
   db: Kysely<DB>,
   name: string,
   start: string,
   end: string,
 ): Promise<keyof PartitionReport> {
-  return db.transaction().execute(async (trx) => {
+  const inTransaction = <T>(work: (trx: Kysely<DB>) => Promise<T>) =>
+    db.isTransaction ? work(db) : db.transaction().execute(work)
+  return inTransaction(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('touchpoints.partitions'))`.execute(trx)
     const found = await sql<{ exists: boolean }>`
       select to_regclass(${name}) is not null as exists
