@@ -138,6 +138,25 @@ describe('deals', () => {
     ])
   })
 
+  it("lists a contact's deals through the contactIds filter", async () => {
+    const contact = (
+      await owner.request({
+        method: 'POST',
+        url: '/api/v1/contacts',
+        workspaceId,
+        payload: { firstName: 'Dana', lastName: 'Deals', email: 'dana@deals.example' },
+      })
+    ).json().data
+    await post({
+      name: 'With Dana',
+      amount: 10,
+      contacts: [{ contactId: contact.id, role: 'champion' }],
+    })
+    await post({ name: 'Without Dana', amount: 10 })
+    const filter = { all: [{ field: 'contactIds', op: 'contains', value: contact.id }] }
+    expect(names(await list(filterParam(filter)))).toEqual(['With Dana'])
+  })
+
   it('bulk-updates all or nothing, and audits each change', async () => {
     const rep = await addMember(t, owner, workspaceId, 'sales')
     const ids = [

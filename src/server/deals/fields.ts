@@ -36,6 +36,13 @@ export const dealFields: FieldMap = {
   accountId: { type: 'uuid', sql: d('accountId') },
   sourceCampaignId: { type: 'uuid', sql: d('sourceCampaignId') },
   needs: { type: 'text_array', sql: d('needs') },
+  // The deal's contacts, for "deals with this person": contactIds contains <contact id>.
+  contactIds: {
+    type: 'text_array',
+    sql: () =>
+      sql`array(select dc.contact_id::text from deal_contacts as dc
+        where dc.workspace_id = ${sql.ref('d.workspaceId')} and dc.deal_id = ${sql.ref('d.id')})`,
+  },
   externalSource: { type: 'text', sql: d('externalSource') },
   externalId: { type: 'text', sql: d('externalId') },
   createdAt: { type: 'timestamp', sql: d('createdAt') },

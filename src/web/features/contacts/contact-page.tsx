@@ -154,25 +154,18 @@ export function ContactPage() {
             <RecordSection title="Lifecycle">
               <LifecycleHistory entries={contact.stageHistory} />
             </RecordSection>
-            <RecordSection title={contact.account ? `Deals at ${contact.account.name}` : 'Deals'}>
-              {contact.account ? (
-                <RelatedList<Deal>
-                  label={`Deals at ${contact.account.name}`}
-                  path="/api/v1/deals"
-                  queryKey={crmKeys.deals}
-                  conditions={[{ field: 'accountId', op: 'eq', value: contact.account.id }]}
-                  sort="-updatedAt"
-                  columns={dealColumns().filter((c) => ['name', 'stage', 'amount'].includes(c.key))}
-                  rowName={(d) => d.name}
-                  rowHref={(d) => recordPath('deal', d.id)}
-                  empty="No deals at this account yet. Use “New deal” to start one with this person as its primary contact."
-                />
-              ) : (
-                <Text size="sm" c="dimmed">
-                  Deals hang off accounts. Give this person an account with “Edit”, or use “New
-                  deal” to start one with them as its primary contact.
-                </Text>
-              )}
+            <RecordSection title="Deals">
+              <RelatedList<Deal>
+                label={`Deals with ${contactName(contact)}`}
+                path="/api/v1/deals"
+                queryKey={crmKeys.deals}
+                conditions={[{ field: 'contactIds', op: 'contains', value: contact.id }]}
+                sort="-updatedAt"
+                columns={dealColumns().filter((c) => ['name', 'stage', 'amount'].includes(c.key))}
+                rowName={(d) => d.name}
+                rowHref={(d) => recordPath('deal', d.id)}
+                empty="This person is on no deal yet. Use “New deal” to start one with them as its primary contact."
+              />
             </RecordSection>
           </Stack>
         </Grid.Col>
