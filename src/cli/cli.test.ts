@@ -11,9 +11,10 @@ beforeAll(async () => {
 afterAll(async () => t.close())
 
 describe('tandem CLI', () => {
+  // The demo seed alone takes a minute on a busy 2-core machine.
   it('migrates, creates the demo once, and prints a working API key', async () => {
     expect((await runCli(['migrate'], env)).stdout).toContain('Already up to date')
-    const demo = await runCli(['demo', '--seed', '3', '--as-of', '2026-01-15'], env)
+    const demo = await runCli(['demo', '--seed', '3', '--as-of', '2026-01-15'], env, 240_000)
     expect(demo.code).toBe(0)
     expect(demo.stdout).toMatch(/^Created "Northwind Robotics"/)
     const again = await runCli(['demo'], env)
@@ -48,7 +49,7 @@ describe('tandem CLI', () => {
       .execute()
     expect(audit).toHaveLength(1)
     expect(audit[0]).toMatchObject({ actorType: 'cli' })
-  })
+  }, 300_000)
 
   it('exits non-zero with a one-line reason on bad flags', async () => {
     const cases: [string[], RegExp][] = [
@@ -68,5 +69,5 @@ describe('tandem CLI', () => {
       expect(result.code, args.join(' ')).not.toBe(0)
       expect(result.stderr, args.join(' ')).toMatch(reason)
     }
-  })
+  }, 120_000)
 })

@@ -1,0 +1,57 @@
+/** A fresh install's first person, their workspace and an API key of that workspace. */
+export interface BenchWorkspace {
+  workspaceId: string
+  key: string
+}
+
+/**
+ * An API key with `role` on a fresh install, made as a person would: sign up, create a workspace,
+ * create the key (no demo data, so a benchmark does not depend on the seed).
+ */
+export async function createWorkspaceKey(
+  base: string,
+  role: 'admin' | 'viewer',
+): Promise<BenchWorkspace> {
+  const cookies = new Map<string, string>()
+  const call = async (method: string, url: string, body: unknown, headers = {}) => {
+    const response = await fetch(`${base}${url}`, {
+      method,
+      headers: {
+        origin: base,
+        'content-type': 'application/json',
+        cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+        'x-csrf-token': cookies.get('tandem_csrf') ?? '',
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair = ''] = cookie.split(';')
+      const at = pair.indexOf('=')
+      cookies.set(pair.slice(0, at), pair.slice(at + 1))
+    }
+    const text = await response.text()
+    if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text}`)
+    return JSON.parse(text) as unknown
+  }
+  const person = { name: 'Bench', email: 'bench@example.com', password: 'bench-password-1' }
+  await call('POST', '/api/auth/sign-up/email', person)
+  await call('GET', '/api/v1/me', undefined)
+  const workspace = await call('POST', '/api/v1/workspaces', { name: 'Bench' })
+  const workspaceId = readData(workspace, 'id')
+  const key = await call(
+    'POST',
+    '/api/v1/api-keys',
+    { name: 'bench', role },
+    { 'x-workspace-id': workspaceId },
+  )
+  return { workspaceId, key: readData(key, 'key') }
+}
+
+function readData(body: unknown, field: string): string {
+  const data = typeof body === 'object' && body && 'data' in body ? body.data : undefined
+  const value =
+    typeof data === 'object' && data && field in data ? data[field as keyof typeof data] : ''
+  if (typeof value !== 'string' || value === '') throw new Error(`No data.${field} in the answer`)
+  return value
+}
