@@ -246,6 +246,30 @@ describe('contacts', () => {
       }),
     )
     expect(names(mixed)).toEqual(['Pager 0', 'Pager 2', 'Pager 4', 'Pager 5', 'Pager 6'])
+    // Negative conditions on the account keep contacts without one, as "is distinct from" would.
+    await post({ email: 'loner@example.com', lastName: 'Pager loner' })
+    const pagers = { field: 'lastName', op: 'contains', value: 'Pager' }
+    const accountCases: [unknown, string[]][] = [
+      [
+        { field: 'account.name', op: 'neq', value: 'Big Paging' },
+        ['Pager 1', 'Pager 3', 'Pager 5', 'Pager loner'],
+      ],
+      [
+        { field: 'account.name', op: 'nin', value: ['Small Paging'] },
+        ['Pager 0', 'Pager 2', 'Pager 4', 'Pager 6', 'Pager loner'],
+      ],
+      [{ field: 'account.name', op: 'exists', value: false }, ['Pager loner']],
+      [{ field: 'account.employees', op: 'in', value: [150] }, ['Pager 1', 'Pager 3', 'Pager 5']],
+    ]
+    for (const [condition, expected] of accountCases) {
+      const response = await list(filterParam({ all: [pagers, condition] }))
+      expect(names(response), JSON.stringify(condition)).toEqual(expected)
+    }
+    await owner.request({ method: 'DELETE', url: `/api/v1/accounts/${small}`, workspaceId })
+    const trashed = await list(
+      filterParam({ all: [pagers, { field: 'account.region', op: 'exists', value: false }] }),
+    )
+    expect(names(trashed)).toEqual(['Pager 1', 'Pager 3', 'Pager 5', 'Pager loner'])
     for (const [sort, expected] of [
       ['-lastName', [6, 5, 4, 3, 2, 1, 0]],
       ['email', [0, 1, 2, 3, 4, 5, 6]],

@@ -1,20 +1,11 @@
 import { sql } from 'kysely'
 import { allLifecycleStates, leadStatuses } from '../../domain/lifecycle.ts'
-import type { FieldMap, FieldType } from '../records/filter.ts'
+import type { FieldMap } from '../records/filter.ts'
 import type { Sortable } from '../records/list.ts'
+import { accountField } from '../records/related.ts'
 import { utmKeys } from './input.ts'
 
 const c = (column: string) => () => sql.ref(`c.${column}`)
-
-// A field of the contact's account, as a correlated subquery: null without an account or when
-// the account is in the Trash (field paths relative to the contact, ARCHITECTURE.md).
-const account = (column: string, type: FieldType) => ({
-  type,
-  sql: () =>
-    sql`(select ${sql.ref(`ca.${column}`)} from accounts as ca
-      where ca.workspace_id = ${sql.ref('c.workspaceId')} and ca.id = ${sql.ref('c.accountId')}
-        and ca.deleted_at is null)`,
-})
 
 const utm = (column: 'firstTouchUtm' | 'lastTouchUtm'): FieldMap =>
   Object.fromEntries(
@@ -46,13 +37,13 @@ export const contactFields: FieldMap = {
   externalId: { type: 'text', sql: c('externalId') },
   createdAt: { type: 'timestamp', sql: c('createdAt') },
   updatedAt: { type: 'timestamp', sql: c('updatedAt') },
-  'account.name': account('name', 'text'),
-  'account.domain': account('domain', 'text'),
-  'account.industry': account('industry', 'text'),
-  'account.employees': account('employees', 'number'),
-  'account.country': account('country', 'text'),
-  'account.region': account('region', 'text'),
-  'account.tier': account('tier', 'text'),
+  'account.name': accountField('c', 'name', 'text'),
+  'account.domain': accountField('c', 'domain', 'text'),
+  'account.industry': accountField('c', 'industry', 'text'),
+  'account.employees': accountField('c', 'employees', 'number'),
+  'account.country': accountField('c', 'country', 'text'),
+  'account.region': accountField('c', 'region', 'text'),
+  'account.tier': accountField('c', 'tier', 'text'),
 }
 
 // Each sort has an index that matches it (contacts_updated_idx and migration 2026-11-26T2110);

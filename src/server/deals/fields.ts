@@ -1,19 +1,10 @@
 import { sql } from 'kysely'
-import type { FieldMap, FieldType } from '../records/filter.ts'
+import type { FieldMap } from '../records/filter.ts'
 import type { Sortable } from '../records/list.ts'
+import { accountField } from '../records/related.ts'
 import { forecastCategories, lossReasons, marketingCouldHelpAnswers } from './input.ts'
 
 const d = (column: string) => () => sql.ref(`d.${column}`)
-
-// A field of the deal's account, as a correlated subquery: null without an account or when the
-// account is in the Trash (field paths relative to the deal, ARCHITECTURE.md).
-const account = (column: string, type: FieldType) => ({
-  type,
-  sql: () =>
-    sql`(select ${sql.ref(`acc.${column}`)} from accounts as acc
-      where acc.workspace_id = ${sql.ref('d.workspaceId')} and acc.id = ${sql.ref('d.accountId')}
-        and acc.deleted_at is null)`,
-})
 
 export const dealFields: FieldMap = {
   id: { type: 'uuid', sql: d('id') },
@@ -47,11 +38,11 @@ export const dealFields: FieldMap = {
   externalId: { type: 'text', sql: d('externalId') },
   createdAt: { type: 'timestamp', sql: d('createdAt') },
   updatedAt: { type: 'timestamp', sql: d('updatedAt') },
-  'account.name': account('name', 'text'),
-  'account.industry': account('industry', 'text'),
-  'account.employees': account('employees', 'number'),
-  'account.country': account('country', 'text'),
-  'account.region': account('region', 'text'),
+  'account.name': accountField('d', 'name', 'text'),
+  'account.industry': accountField('d', 'industry', 'text'),
+  'account.employees': accountField('d', 'employees', 'number'),
+  'account.country': accountField('d', 'country', 'text'),
+  'account.region': accountField('d', 'region', 'text'),
 }
 
 // Each sort has an index that matches it (deals_updated_idx and migration 2026-11-26T2120); deals

@@ -50,6 +50,15 @@ export interface FieldSpec {
   sql: () => Expression<unknown>
   /** Values the field may take (enums); checked when filtering. */
   values?: readonly string[]
+  /**
+   * For a field of a linked record (records/related.ts): conditions compile to
+   * `exists (… where <condition on column>)`, negative ones (neq, nin, exists false) to
+   * `not exists (…)` of the positive one, which gives the same rows as the value's subquery.
+   */
+  related?: {
+    column: () => Expression<unknown>
+    exists: (condition: Expression<SqlBool>) => Expression<SqlBool>
+  }
 }
 export type FieldMap = Record<string, FieldSpec>
 
@@ -120,6 +129,7 @@ function compileCondition(c: Condition, fields: FieldMap, at: string): Expressio
       `"${c.op}" does not apply to ${c.field} (${spec.type}); use ${opsFor[spec.type].join(', ')}`,
     )
   }
+  if (spec.related) return compileRelated(c, spec, spec.related, at)
   const column = spec.sql()
   if (c.op === 'exists') {
     if (typeof c.value !== 'boolean') fail(`${at}.value`, 'exists takes true or false')
@@ -164,6 +174,24 @@ function compileCondition(c: Condition, fields: FieldMap, at: string): Expressio
   const ops: Record<string, string> = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' }
   if (c.op === 'neq') return sql<SqlBool>`${column} is distinct from ${value}`
   return sql<SqlBool>`${column} ${sql.raw(ops[c.op] ?? '=')} ${value}`
+}
+
+function compileRelated(
+  c: Condition,
+  spec: FieldSpec,
+  related: NonNullable<FieldSpec['related']>,
+  at: string,
+): Expression<SqlBool> {
+  const negative = c.op === 'neq' || c.op === 'nin' || (c.op === 'exists' && c.value === false)
+  const positive: Condition = !negative
+    ? c
+    : c.op === 'exists'
+      ? { ...c, value: true }
+      : { ...c, op: c.op === 'neq' ? 'eq' : 'in' }
+  const inner = { type: spec.type, values: spec.values, sql: related.column }
+  const condition = compileCondition(positive, { [c.field]: inner }, at)
+  const match = related.exists(condition)
+  return negative ? sql<SqlBool>`not ${match}` : match
 }
 
 function checkValue(spec: FieldSpec, value: unknown, at: string): unknown {
