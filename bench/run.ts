@@ -1,5 +1,7 @@
 import { benchContactsList } from './contacts-list.ts'
+import { benchExport } from './export.ts'
 import { benchHttp } from './http.ts'
+import { benchImport } from './import.ts'
 import { stopChildrenOnSignal } from './processes.ts'
 import { type BenchReport, formatTable, isMet } from './report.ts'
 import { benchRestart } from './restart.ts'
@@ -9,6 +11,8 @@ const benchmarks: Record<string, () => Promise<BenchReport>> = {
   http: () => benchHttp(),
   restart: () => benchRestart(),
   contacts: () => benchContactsList(),
+  export: () => benchExport(),
+  import: () => benchImport(),
 }
 
 stopChildrenOnSignal()

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeApiKey } from './factories.ts'
 import { activityCases } from './tenancy/activity-cases.ts'
+import { exportCases } from './tenancy/export-cases.ts'
 import { foundationCases } from './tenancy/foundation-cases.ts'
+import { importCases } from './tenancy/import-cases.ts'
+import { mergeCases } from './tenancy/merge-cases.ts'
 import { recordsCases } from './tenancy/records-cases.ts'
 import { salesCases } from './tenancy/sales-cases.ts'
 import { a, b, buildWorld, t } from './tenancy/world.ts'
@@ -10,7 +13,15 @@ import { a, b, buildWorld, t } from './tenancy/world.ts'
  * A person of workspace A can neither read nor change workspace B's records through any route.
  * Every /api/v1 operation in OpenAPI must have a case here, so a new route cannot skip this test.
  */
-const parts = [foundationCases, recordsCases, salesCases, activityCases]
+const parts = [
+  foundationCases,
+  recordsCases,
+  salesCases,
+  activityCases,
+  exportCases,
+  importCases,
+  mergeCases,
+]
 const cases: Record<string, () => Promise<void>> = Object.assign({}, ...parts)
 
 beforeAll(buildWorld)

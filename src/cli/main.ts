@@ -11,6 +11,8 @@ import { AppError } from '../server/errors.ts'
 import { version } from '../server/version.ts'
 import { resolveWorkspace } from '../server/workspaces/service.ts'
 import { openDatabaseTarget } from './database.ts'
+import { runExport } from './export.ts'
+import { registerImportCommand } from './import.ts'
 import { start } from './start.ts'
 
 function parseWith<T>(schema: z.ZodType<T>, what: string) {
@@ -135,6 +137,34 @@ program
     })
     process.stdout.write(`${key.key}\n`)
   })
+
+program
+  .command('export')
+  .description('Write every record of one kind as CSV or JSON Lines (docs/export.md)')
+  .argument('<entity>', 'accounts, contacts, products, deals, activities or campaigns')
+  .option('--workspace <name or id>', 'the workspace to export (needed when there are several)')
+  .addOption(
+    new Option('--format <format>', 'csv or jsonl').choices(['csv', 'jsonl']).default('csv'),
+  )
+  .option('--out <file>', 'write to this file (with a progress bar) instead of stdout')
+  .option('--filter <json>', 'the filter language, as on the list (e.g. \'{"all":[…]}\')')
+  .option('--q <text>', 'a search, as on the list')
+  .option('--sort <field>', 'a sort of the list, e.g. -updatedAt (default: storage order)')
+  .action(
+    async (
+      entity: string,
+      opts: {
+        workspace?: string
+        format: 'csv' | 'jsonl'
+        out?: string
+        filter?: string
+        q?: string
+        sort?: string
+      },
+    ) => runExport(entity, opts),
+  )
+
+registerImportCommand(program, withDatabase)
 
 export async function main(argv: string[]): Promise<void> {
   try {

@@ -27,13 +27,16 @@ import { customFieldRoutes } from './custom-fields/routes.ts'
 import { dealRoutes } from './deals/routes.ts'
 import { AppError } from './errors.ts'
 import { exchangeRateRoutes } from './exchange-rates/routes.ts'
+import { exportRoutes } from './exports/routes.ts'
 import { healthRoutes } from './health/routes.ts'
 import { AccessLog } from './http/access-log.ts'
 import { authenticate } from './http/authenticate.ts'
 import { handleError } from './http/error-handler.ts'
 import { apiSecurityHeaders, hsts, pageSecurityHeaders } from './http/security-headers.ts'
 import { serializerCompiler } from './http/serializer.ts'
+import { importRoutes } from './imports/routes.ts'
 import { memberRoutes } from './members/routes.ts'
+import { mergeRoutes } from './merges/routes.ts'
 import { personaRoutes } from './personas/routes.ts'
 import { pipelineRoutes } from './pipelines/routes.ts'
 import { productRoutes } from './products/routes.ts'
@@ -139,6 +142,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(exchangeRateRoutes(ctx))
       await v1.register(savedViewRoutes(ctx))
       await v1.register(trashRoutes(ctx))
+      await v1.register(mergeRoutes(ctx))
+      await v1.register(exportRoutes(ctx))
+      await v1.register(importRoutes(ctx))
     },
     { prefix: '/api/v1' },
   )

@@ -19,6 +19,8 @@ import { ContactPage } from './features/contacts/contact-page.tsx'
 import { ContactsPage } from './features/contacts/contacts-page.tsx'
 import { DealPage } from './features/deals/deal-page.tsx'
 import { DealsPage } from './features/deals/deals-page.tsx'
+import { ImportPage } from './features/imports/import-page.tsx'
+import { DuplicatesPage } from './features/merges/duplicates-page.tsx'
 import { ApiKeysPage } from './features/settings/api-keys-page.tsx'
 import { AuditLogPage } from './features/settings/audit-log-page.tsx'
 import { MembersPage } from './features/settings/members-page.tsx'
@@ -44,8 +46,16 @@ export function App() {
             <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
           ))}
           <Route path="/microscope/accounts" element={<AccountsPage />} />
+          <Route
+            path="/microscope/accounts/duplicates"
+            element={<DuplicatesPage entity="account" />}
+          />
           <Route path="/microscope/accounts/:id" element={<AccountPage />} />
           <Route path="/microscope/contacts" element={<ContactsPage />} />
+          <Route
+            path="/microscope/contacts/duplicates"
+            element={<DuplicatesPage entity="contact" />}
+          />
           <Route path="/microscope/contacts/:id" element={<ContactPage />} />
           <Route path="/microscope/deals" element={<DealsPage />} />
           <Route path="/microscope/deals/:id" element={<DealPage />} />
@@ -62,6 +72,7 @@ export function App() {
             <Route path="custom-fields" element={<CustomFieldsPage />} />
             <Route path="exchange-rates" element={<ExchangeRatesPage />} />
             <Route path="trash" element={<TrashPage />} />
+            <Route path="import" element={<ImportPage />} />
           </Route>
         </Route>
       </Route>

@@ -9,6 +9,7 @@ import { checkCustomValues, customFilterFields, loadDefinitions } from '../custo
 import type { Database } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
+import { notFoundOrMerged } from '../merges/lookup.ts'
 import { normalizeDomain, requireMember } from '../records/common.ts'
 import {
   Country,
@@ -79,6 +80,8 @@ const sortable: Record<string, Sortable> = {
   employees: { type: 'numeric', sql: () => sql`coalesce(${sql.ref('a.employees')}, -1)` },
   annualRevenue: { type: 'numeric', sql: () => sql`coalesce(${sql.ref('a.annualRevenue')}, -1)` },
 }
+/** The sortable fields of the list, shared with exports. */
+export const accountSorts = sortable
 
 /** Accounts of the workspace: `q` over name and domain, the filter language, any sortable field. */
 export async function listAccounts(db: Database, principal: Principal, query: ListQuery) {
@@ -98,7 +101,7 @@ export async function listAccounts(db: Database, principal: Principal, query: Li
 export async function getAccount(db: Database, principal: Principal, id: string) {
   const { workspaceId } = requirePermission(principal, 'records:read')
   const row = await findAccount(db, workspaceId, id)
-  if (!row) throw new AppError('not_found', 'Account not found')
+  if (!row) throw await notFoundOrMerged(db, workspaceId, 'account', id, 'Account not found')
   const [counts] = (await countAccountChildren(db, workspaceId, id)).rows
   const stageHistory = await selectReachedStages(db, workspaceId, 'account', id)
   return {

@@ -71,6 +71,8 @@ const sortable: Record<string, Sortable> = {
   createdAt: { type: 'timestamptz', sql: a('createdAt') },
   updatedAt: { type: 'timestamptz', sql: a('updatedAt') },
 }
+/** The sortable fields of the list, shared with exports. */
+export const activitySorts = sortable
 
 /** Activities of the workspace: `q` over the subject, the filter language, newest first. */
 export async function listActivities(db: Database, principal: Principal, query: ListQuery) {

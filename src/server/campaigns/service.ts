@@ -78,6 +78,8 @@ const sortable: Record<string, Sortable> = {
   endsOn: { type: 'date', sql: () => sql`coalesce(${sql.ref('c.endsOn')}, '0001-01-01'::date)` },
   budget: { type: 'numeric', sql: () => sql`coalesce(${sql.ref('c.budget')}, -1)` },
 }
+/** The sortable fields of the list, shared with exports. */
+export const campaignSorts = sortable
 
 /** Campaigns of the workspace: `q` over the name, the filter language, any sortable field. */
 export async function listCampaigns(db: Database, principal: Principal, query: ListQuery) {

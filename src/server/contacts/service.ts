@@ -6,6 +6,7 @@ import { customFilterFields, loadDefinitions } from '../custom-fields/values.ts'
 import type { Database } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
+import { notFoundOrMerged } from '../merges/lookup.ts'
 import { changes } from '../records/fields.ts'
 import { compileFilter, parseFilterParam } from '../records/filter.ts'
 import { type ListQuery, parseSort, searchCondition, toPage } from '../records/list.ts'
@@ -39,7 +40,7 @@ export async function listContacts(db: Database, principal: Principal, query: Li
 export async function getContact(db: Database, principal: Principal, id: string) {
   const { workspaceId } = requirePermission(principal, 'records:read')
   const row = await findContact(db, workspaceId, id)
-  if (!row) throw new AppError('not_found', 'Contact not found')
+  if (!row) throw await notFoundOrMerged(db, workspaceId, 'contact', id, 'Contact not found')
   const stageHistory = await selectContactStages(db, workspaceId, id)
   return {
     ...presentContact(row),

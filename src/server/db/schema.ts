@@ -191,6 +191,8 @@ export interface AccountsTable extends Stamped, SoftDeleted {
   externalSource: string | null
   externalId: string | null
   search: ColumnType<string, never, never>
+  /** Set when merged into another record (issue 4): the record that absorbed this one. */
+  mergedInto: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ContactsTable extends Stamped, SoftDeleted {
@@ -216,6 +218,8 @@ export interface ContactsTable extends Stamped, SoftDeleted {
   externalSource: string | null
   externalId: string | null
   search: ColumnType<string, never, never>
+  /** Set when merged into another record (issue 4): the record that absorbed this one. */
+  mergedInto: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface LifecycleEntriesTable {
@@ -368,6 +372,8 @@ export interface ActivitiesTable extends Stamped, SoftDeleted {
   dueAt: Timestamp | null
   doneAt: Timestamp | null
   outcome: string | null
+  externalSource: string | null
+  externalId: string | null
 }
 
 export interface TouchpointsTable {
@@ -410,6 +416,53 @@ export interface SavedViewsTable {
   createdAt: Generated<Date>
 }
 
+// Issue 4: files in chunks and imports.
+export interface FileUploadsTable {
+  workspaceId: string
+  id: string
+  fileName: string
+  contentType: Generated<string>
+  size: Generated<number>
+  chunks: Generated<number>
+  createdBy: string | null
+  createdAt: Generated<Date>
+}
+
+export interface FileChunksTable {
+  workspaceId: string
+  uploadId: string
+  seq: number
+  data: Buffer
+}
+
+export type ImportStatus = 'queued' | 'running' | 'done' | 'failed'
+
+export interface ImportsTable {
+  workspaceId: string
+  id: string
+  entity: string
+  fileName: string
+  fileSize: Generated<number>
+  uploadId: string | null
+  status: Generated<ImportStatus>
+  options: ColumnType<Record<string, unknown>, string | undefined, string>
+  actor: ColumnType<Record<string, unknown>, string, string>
+  rows: Generated<number>
+  imported: Generated<number>
+  rejected: Generated<number>
+  created: Generated<number>
+  updated: Generated<number>
+  unchanged: Generated<number>
+  bytesRead: Generated<number>
+  error: string | null
+  errorsUploadId: string | null
+  createdBy: string | null
+  createdAt: Generated<Date>
+  startedAt: Timestamp | null
+  finishedAt: Timestamp | null
+  updatedAt: Generated<Date>
+}
+
 export interface DB {
   users: UsersTable
   sessions: SessionsTable
@@ -443,4 +496,7 @@ export interface DB {
   touchpoints: TouchpointsTable
   touchpointMessageIds: TouchpointMessageIdsTable
   savedViews: SavedViewsTable
+  fileUploads: FileUploadsTable
+  fileChunks: FileChunksTable
+  imports: ImportsTable
 }

@@ -7,6 +7,13 @@ import type { AppContext } from '../context.ts'
 import { AppError } from '../errors.ts'
 import { selectMemberships } from '../workspaces/queries.ts'
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A download link cannot send X-Workspace-Id: such a route reads `?workspaceId=` instead. */
+    workspaceFromQuery?: boolean
+  }
+}
+
 export const csrfCookie = 'tandem_csrf'
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -45,7 +52,7 @@ export async function authenticate(
     )
   checkCsrf(request, reply)
   const memberships = await selectMemberships(ctx.db, session.user.id)
-  const wanted = request.headers['x-workspace-id']
+  const wanted = request.headers['x-workspace-id'] ?? workspaceInQuery(request)
   const chosen =
     typeof wanted === 'string' && wanted.length > 0
       ? memberships.find((m) => m.id === wanted)
@@ -61,6 +68,13 @@ export async function authenticate(
     workspaceId: chosen?.id ?? null,
     role: chosen?.role ?? null,
   }
+}
+
+function workspaceInQuery(request: FastifyRequest): string | undefined {
+  if (!request.routeOptions.config.workspaceFromQuery) return undefined
+  const query = request.query as Record<string, unknown> | undefined
+  const value = query?.workspaceId
+  return typeof value === 'string' ? value : undefined
 }
 
 /**

@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss'
 import type { AppContext } from '../context.ts'
+import { registerImportJobs } from '../imports/job.ts'
 import { purgeTrash } from '../trash/purge.ts'
 
 /** Every job and its schedule, in one place. Each later feature adds its jobs here. */
@@ -23,4 +24,6 @@ export async function registerJobs(boss: PgBoss, ctx: AppContext): Promise<void>
   await boss.work('trash.purge', async () => {
     await purgeTrash(ctx.db)
   })
+
+  await registerImportJobs(boss, ctx)
 }

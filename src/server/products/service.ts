@@ -72,6 +72,8 @@ const sortable: Record<string, Sortable> = {
   createdAt: { type: 'timestamptz', sql: p('createdAt') },
   updatedAt: { type: 'timestamptz', sql: p('updatedAt') },
 }
+/** The sortable fields of the list, shared with exports. */
+export const productSorts = sortable
 
 /** The product catalogue: `q` over name, the filter language, sorted by name unless asked. */
 export async function listProducts(db: Database, principal: Principal, query: ListQuery) {

@@ -33,8 +33,10 @@ const labelOf: Record<TrashEntity, RawBuilder<string>> = {
   product: sql`x.name`,
 }
 
-const restorable = sql<SqlBool>`x.deleted_at is not null
-  and x.deleted_at > now() - make_interval(days => ${trashDays})`
+// A contact or account merged into another is gone for good: its history lives on the survivor.
+const restorableOf = (entity: TrashEntity) => sql<SqlBool>`x.deleted_at is not null
+  and x.deleted_at > now() - make_interval(days => ${trashDays})
+  ${entity === 'contact' || entity === 'account' ? sql`and x.merged_into is null` : sql``}`
 
 export interface TrashRow {
   id: string
@@ -56,7 +58,7 @@ export async function selectTrashPage(
   const result = await sql<TrashRow>`
     select x.id, ${labelOf[entity]} as name, x.deleted_at, x.deleted_at::text as sort_key
     from ${sql.table(tableOf[entity])} x
-    where x.workspace_id = ${workspaceId} and ${restorable} ${after ? sql`and ${after}` : sql``}
+    where x.workspace_id = ${workspaceId} and ${restorableOf(entity)} ${after ? sql`and ${after}` : sql``}
     order by x.deleted_at desc, x.id desc
     limit ${limit + 1}
   `.execute(db)
@@ -81,7 +83,7 @@ export async function lockTrashed(
   const result = await sql<{ name: string; uniqueKey: string | null; utmCampaigns: string[] }>`
     select ${labelOf[entity]} as name, ${key} as unique_key, ${utm} as utm_campaigns
     from ${sql.table(tableOf[entity])} x
-    where x.workspace_id = ${workspaceId} and x.id = ${id} and ${restorable}
+    where x.workspace_id = ${workspaceId} and x.id = ${id} and ${restorableOf(entity)}
     for update
   `.execute(db)
   return result.rows[0]

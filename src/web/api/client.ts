@@ -108,7 +108,8 @@ async function csrfToken(): Promise<string | undefined> {
 
 export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' }
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  const isForm = body instanceof FormData
+  if (body !== undefined && !isForm) headers['Content-Type'] = 'application/json'
   if (path.startsWith('/api/v1/')) {
     const workspaceId = getStoredWorkspaceId()
     if (workspaceId) headers['X-Workspace-Id'] = workspaceId
@@ -120,7 +121,7 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
   const response = await send(path, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined || isForm ? body : JSON.stringify(body),
   })
   const parsed = await parseBody(response)
   if (!response.ok) throw toApiError(response.status, parsed)

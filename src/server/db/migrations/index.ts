@@ -4,6 +4,9 @@ import * as crmRecords from './2026-11-26T2000-crm-records.ts'
 import * as contactListIndexes from './2026-11-26T2110-contact-list-indexes.ts'
 import * as dealProductIndexes from './2026-11-26T2120-deal-product-indexes.ts'
 import * as touchpointActivityIndex from './2026-11-26T2130-touchpoint-activity-index.ts'
+import * as importKeys from './2026-11-27T0030-import-keys.ts'
+import * as imports from './2026-11-27T0100-imports.ts'
+import * as merges from './2026-11-27T0110-merges.ts'
 
 /** Every migration, in order. Files are frozen once merged; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +15,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T2110-contact-list-indexes': contactListIndexes,
   '2026-11-26T2120-deal-product-indexes': dealProductIndexes,
   '2026-11-26T2130-touchpoint-activity-index': touchpointActivityIndex,
+  '2026-11-27T0030-import-keys': importKeys,
+  '2026-11-27T0100-imports': imports,
+  '2026-11-27T0110-merges': merges,
 }

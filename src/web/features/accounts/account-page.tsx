@@ -15,6 +15,7 @@ import { ContactForm } from '../contacts/contact-form.tsx'
 import { contactColumns, contactName } from '../contacts/contact-list.tsx'
 import { DealForm } from '../deals/deal-form.tsx'
 import { dealColumns } from '../deals/deal-list.tsx'
+import { MergeWithButton } from '../merges/merge-with.tsx'
 import { crmKeys, recordPath, useCustomFields } from '../records/crm-queries.ts'
 import { customValueText } from '../records/custom-columns.tsx'
 import { FieldList } from '../records/field-list.tsx'
@@ -98,6 +99,7 @@ export function AccountPage() {
             >
               Edit
             </Button>
+            <MergeWithButton entity="account" id={account.id} />
             <Button
               variant="default"
               leftSection={<IconPlus size={16} aria-hidden="true" />}

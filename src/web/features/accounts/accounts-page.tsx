@@ -1,7 +1,7 @@
 import { Button, Modal } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
-import { IconPlus } from '@tabler/icons-react'
-import { useNavigate } from 'react-router'
+import { IconCopy, IconPlus } from '@tabler/icons-react'
+import { Link, useNavigate } from 'react-router'
 import { formatDate } from '../../components/format.ts'
 import { crmKeys, recordPath, useCustomFields } from '../records/crm-queries.ts'
 import { withCustomFields } from '../records/custom-columns.tsx'
@@ -105,11 +105,21 @@ export function AccountsPage() {
       <RecordListPage
         config={withCustomFields(accountList, custom.data)}
         actions={
-          canWrite ? (
-            <Button leftSection={<IconPlus size={16} aria-hidden="true" />} onClick={open}>
-              New account
+          <>
+            <Button
+              component={Link}
+              to="/microscope/accounts/duplicates"
+              variant="default"
+              leftSection={<IconCopy size={16} aria-hidden="true" />}
+            >
+              Duplicates
             </Button>
-          ) : null
+            {canWrite ? (
+              <Button leftSection={<IconPlus size={16} aria-hidden="true" />} onClick={open}>
+                New account
+              </Button>
+            ) : null}
+          </>
         }
       />
       <Modal opened={creating} onClose={close} title="New account" size="lg">

@@ -23,6 +23,7 @@ import { useDocumentTitle } from '../../components/use-document-title.ts'
 import { regionOptions } from '../accounts/account-options.ts'
 import { crmKeys } from '../records/crm-queries.ts'
 import { EmptyState } from '../records/empty-state.tsx'
+import { ExportButton } from '../records/export-button.tsx'
 import { humanize } from '../records/labels.ts'
 import { formatMoney, isCurrency, toMajor, toMinor } from '../records/money.ts'
 import { useCan } from '../records/permissions.ts'
@@ -75,14 +76,17 @@ export function ProductsPage() {
     <Stack>
       <Group justify="space-between">
         <Title order={2}>Products</Title>
-        {canManage ? (
-          <Button
-            leftSection={<IconPlus size={16} aria-hidden="true" />}
-            onClick={() => setEditing('new')}
-          >
-            New product
-          </Button>
-        ) : null}
+        <Group gap="xs">
+          <ExportButton entity="products" state={{ sort: 'name' }} label="All products" />
+          {canManage ? (
+            <Button
+              leftSection={<IconPlus size={16} aria-hidden="true" />}
+              onClick={() => setEditing('new')}
+            >
+              New product
+            </Button>
+          ) : null}
+        </Group>
       </Group>
       <Text size="sm" c="dimmed">
         The ideal customer profile of each product (industries, size, regions, problems it solves)

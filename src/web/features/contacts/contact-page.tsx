@@ -13,6 +13,7 @@ import { QuickAddActivity } from '../activities/quick-add-activity.tsx'
 import { RecordTimeline } from '../activities/timeline.tsx'
 import { DealForm } from '../deals/deal-form.tsx'
 import { dealColumns } from '../deals/deal-list.tsx'
+import { MergeWithButton } from '../merges/merge-with.tsx'
 import { crmKeys, recordPath, useCustomFields, usePersonas } from '../records/crm-queries.ts'
 import { customValueText } from '../records/custom-columns.tsx'
 import { FieldList } from '../records/field-list.tsx'
@@ -109,6 +110,7 @@ export function ContactPage() {
             >
               Edit
             </Button>
+            <MergeWithButton entity="contact" id={contact.id} />
             <Button onClick={() => setDialog('deal')}>New deal</Button>
             {canDelete ? (
               <Button

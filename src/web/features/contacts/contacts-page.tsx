@@ -1,7 +1,7 @@
 import { Button, Modal } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
-import { IconPlus } from '@tabler/icons-react'
-import { useNavigate } from 'react-router'
+import { IconCopy, IconPlus } from '@tabler/icons-react'
+import { Link, useNavigate } from 'react-router'
 import { recordPath, useCustomFields, usePersonas } from '../records/crm-queries.ts'
 import { withCustomFields } from '../records/custom-columns.tsx'
 import { useCan } from '../records/permissions.ts'
@@ -21,11 +21,21 @@ export function ContactsPage() {
       <RecordListPage
         config={withCustomFields(contactList(options), custom.data)}
         actions={
-          canWrite ? (
-            <Button leftSection={<IconPlus size={16} aria-hidden="true" />} onClick={open}>
-              New contact
+          <>
+            <Button
+              component={Link}
+              to="/microscope/contacts/duplicates"
+              variant="default"
+              leftSection={<IconCopy size={16} aria-hidden="true" />}
+            >
+              Duplicates
             </Button>
-          ) : null
+            {canWrite ? (
+              <Button leftSection={<IconPlus size={16} aria-hidden="true" />} onClick={open}>
+                New contact
+              </Button>
+            ) : null}
+          </>
         }
       />
       <Modal opened={creating} onClose={close} title="New contact" size="lg">

@@ -18,6 +18,7 @@ import { useDocumentTitle } from '../../components/use-document-title.ts'
 import { BulkUpdateModal } from './bulk-update-modal.tsx'
 import { ColumnChooser } from './column-chooser.tsx'
 import { EmptyState } from './empty-state.tsx'
+import { ExportButton, type ExportEntity } from './export-button.tsx'
 import { describeCondition, parseFilter } from './filter.ts'
 import { FilterBuilder } from './filter-builder.tsx'
 import type { ListConfig } from './list-config.ts'
@@ -82,6 +83,11 @@ export function RecordListPage<T extends { id: string }>({
           columns={config.columns}
           visibleKeys={columns.visibleKeys}
           onChange={columns.setVisibleKeys}
+        />
+        <ExportButton
+          entity={config.path.split('/').pop() as ExportEntity}
+          state={state}
+          label={`${isFiltered ? 'Matching' : 'All'} ${config.noun.many}`}
         />
         <SavedViews
           entity={config.entity}

@@ -16,6 +16,21 @@ export function RecordLoadError({
   onRetry: () => void
 }) {
   if (isApiError(error, 404)) {
+    const details = error.details as { mergedInto?: unknown } | null | undefined
+    // A merged record points at the one that absorbed it (issue 4).
+    if (typeof details?.mergedInto === 'string') {
+      return (
+        <Stack maw={560}>
+          <Title order={1}>This {noun} was merged</Title>
+          <Text>
+            Its activities, touches and history now belong to the {noun} it was merged into.
+          </Text>
+          <Anchor component={Link} to={`${listPath}/${encodeURIComponent(details.mergedInto)}`}>
+            Open the merged {noun}
+          </Anchor>
+        </Stack>
+      )
+    }
     return (
       <Stack maw={560}>
         <Title order={1}>This {noun} is not here</Title>

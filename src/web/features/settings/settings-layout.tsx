@@ -2,6 +2,7 @@ import { Box, Flex, NavLink, Stack, Title } from '@mantine/core'
 import {
   IconBuilding,
   IconCoin,
+  IconFileImport,
   IconForms,
   IconHistory,
   IconKey,
@@ -24,6 +25,7 @@ const sections = [
   { path: '/settings/custom-fields', label: 'Custom fields', icon: IconForms },
   { path: '/settings/exchange-rates', label: 'Exchange rates', icon: IconCoin },
   { path: '/settings/trash', label: 'Trash', icon: IconTrash },
+  { path: '/settings/import', label: 'Import', icon: IconFileImport },
 ]
 
 export function SettingsLayout() {

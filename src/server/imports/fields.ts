@@ -1,0 +1,264 @@
+import { allLifecycleStates, leadStatuses } from '../../domain/lifecycle.ts'
+import { activityTypes } from '../activities/service.ts'
+import { forecastCategories, lossReasons, marketingCouldHelpAnswers } from '../deals/input.ts'
+import { channels } from '../touchpoints/kinds.ts'
+import type { ImportEntity } from './types.ts'
+import type { SqlType } from './upsert.ts'
+
+export type ImportFieldType =
+  | 'text'
+  | 'email'
+  | 'phone'
+  | 'integer'
+  | 'number'
+  | 'multi'
+  | 'money'
+  | 'boolean'
+  | 'date'
+  | 'timestamp'
+  | 'enum'
+  | 'currency'
+  | 'country'
+  | 'domain'
+
+/**
+ * A field a CSV column can fill. Fields with a `column` are written to it; the others name a
+ * related record (account, owner, contact, pipeline, stage) that the writer resolves.
+ */
+export interface ImportField {
+  key: string
+  label: string
+  type: ImportFieldType
+  column?: string
+  sqlType?: SqlType
+  values?: readonly string[]
+  required?: boolean
+  max?: number
+  /** Other header spellings that map to this field automatically. */
+  aliases?: string[]
+}
+
+const text = (key: string, label: string, column: string, max = 200, aliases: string[] = []) =>
+  ({ key, label, type: 'text', column, sqlType: 'text', max, aliases }) satisfies ImportField
+
+const external: ImportField[] = [
+  text('externalSource', 'External source', 'external_source', 100, ['source system']),
+  text('externalId', 'External id', 'external_id', 200, ['record id', 'id']),
+]
+const owner: ImportField = {
+  key: 'owner',
+  label: 'Owner (email or name)',
+  type: 'text',
+  aliases: ['owner email', 'owner name', 'ownerId'],
+}
+const accountName: ImportField = {
+  key: 'account',
+  label: 'Account name',
+  type: 'text',
+  max: 200,
+  aliases: ['account name', 'company', 'company name', 'accountName'],
+}
+const accountDomain: ImportField = {
+  key: 'accountDomain',
+  label: 'Account domain',
+  type: 'domain',
+  aliases: ['company domain', 'company domain name', 'website', 'domain'],
+}
+const lifecycle: ImportField = {
+  key: 'lifecycleStage',
+  label: 'Lifecycle stage',
+  type: 'enum',
+  column: 'lifecycle_stage',
+  sqlType: 'text',
+  values: allLifecycleStates,
+  aliases: ['lifecycle', 'stage'],
+}
+
+const contactFields: ImportField[] = [
+  { key: 'email', label: 'Email', type: 'email', column: 'email', sqlType: 'text' },
+  text('firstName', 'First name', 'first_name', 100),
+  text('lastName', 'Last name', 'last_name', 100, ['surname']),
+  text('title', 'Job title', 'title', 200, ['job title']),
+  { key: 'phone', label: 'Phone', type: 'phone', column: 'phone', sqlType: 'text' },
+  lifecycle,
+  {
+    key: 'leadStatus',
+    label: 'Lead status',
+    type: 'enum',
+    column: 'lead_status',
+    sqlType: 'text',
+    values: leadStatuses,
+  },
+  owner,
+  accountName,
+  accountDomain,
+  text('source', 'Source', 'source', 100),
+  {
+    key: 'emailOptIn',
+    label: 'Email opt-in',
+    type: 'boolean',
+    column: 'email_opt_in',
+    sqlType: 'boolean',
+  },
+  {
+    key: 'doNotContact',
+    label: 'Do not contact',
+    type: 'boolean',
+    column: 'do_not_contact',
+    sqlType: 'boolean',
+  },
+  ...external,
+]
+
+const accountFields: ImportField[] = [
+  { ...text('name', 'Name', 'name', 200, ['account name', 'company name']), required: true },
+  {
+    key: 'domain',
+    label: 'Domain',
+    type: 'domain',
+    column: 'domain',
+    sqlType: 'text',
+    aliases: ['website', 'company domain name'],
+  },
+  text('industry', 'Industry', 'industry', 100),
+  {
+    key: 'employees',
+    label: 'Employees',
+    type: 'integer',
+    column: 'employees',
+    sqlType: 'int',
+    aliases: ['number of employees'],
+  },
+  {
+    key: 'annualRevenue',
+    label: 'Annual revenue',
+    type: 'money',
+    column: 'annual_revenue',
+    sqlType: 'bigint',
+  },
+  {
+    key: 'annualRevenueCurrency',
+    label: 'Annual revenue currency',
+    type: 'currency',
+    column: 'annual_revenue_currency',
+    sqlType: 'text',
+  },
+  { key: 'country', label: 'Country', type: 'country', column: 'country', sqlType: 'text' },
+  text('region', 'Region', 'region', 50),
+  text('tier', 'Tier', 'tier', 50),
+  owner,
+  lifecycle,
+  ...external,
+]
+
+const productFields: ImportField[] = [
+  { ...text('name', 'Name', 'name', 200, ['product name']), required: true },
+  text('family', 'Family', 'family', 100, ['product family']),
+  { key: 'price', label: 'Price', type: 'money', column: 'price', sqlType: 'bigint' },
+  { key: 'currency', label: 'Currency', type: 'currency', column: 'currency', sqlType: 'text' },
+  ...external,
+]
+
+const dealFields: ImportField[] = [
+  { ...text('name', 'Name', 'name', 200, ['deal name', 'opportunity name']), required: true },
+  accountName,
+  accountDomain,
+  { key: 'pipeline', label: 'Pipeline', type: 'text' },
+  { key: 'stage', label: 'Stage', type: 'text', aliases: ['deal stage'] },
+  { key: 'amount', label: 'Amount', type: 'money', column: 'amount', sqlType: 'bigint' },
+  { key: 'currency', label: 'Currency', type: 'currency', column: 'currency', sqlType: 'text' },
+  { key: 'closeDate', label: 'Close date', type: 'date', column: 'close_date', sqlType: 'date' },
+  owner,
+  {
+    key: 'forecastCategory',
+    label: 'Forecast category',
+    type: 'enum',
+    column: 'forecast_category',
+    sqlType: 'text',
+    values: forecastCategories,
+  },
+  {
+    key: 'lossReason',
+    label: 'Loss reason',
+    type: 'enum',
+    column: 'loss_reason',
+    sqlType: 'text',
+    values: lossReasons,
+  },
+  text('lossCompetitor', 'Competitor lost to', 'loss_competitor', 200),
+  text('lossNotes', 'Loss notes', 'loss_notes', 5000),
+  {
+    key: 'marketingCouldHelp',
+    label: 'Marketing could help',
+    type: 'enum',
+    column: 'marketing_could_help',
+    sqlType: 'text',
+    values: marketingCouldHelpAnswers,
+  },
+  ...external,
+]
+
+const activityFields: ImportField[] = [
+  {
+    key: 'type',
+    label: 'Type',
+    type: 'enum',
+    column: 'type',
+    sqlType: 'text',
+    values: activityTypes,
+    required: true,
+    aliases: ['activity type'],
+  },
+  { ...text('subject', 'Subject', 'subject', 300), required: true },
+  text('body', 'Body', 'body', 20_000, ['notes', 'description']),
+  { key: 'contact', label: 'Contact email', type: 'email', aliases: ['contact email'] },
+  accountName,
+  owner,
+  {
+    key: 'occurredAt',
+    label: 'Occurred at',
+    type: 'timestamp',
+    column: 'occurred_at',
+    sqlType: 'timestamptz',
+    aliases: ['date', 'activity date'],
+  },
+  { key: 'dueAt', label: 'Due at', type: 'timestamp', column: 'due_at', sqlType: 'timestamptz' },
+  { key: 'doneAt', label: 'Done at', type: 'timestamp', column: 'done_at', sqlType: 'timestamptz' },
+  text('outcome', 'Outcome', 'outcome', 200),
+  ...external,
+]
+
+const campaignFields: ImportField[] = [
+  { ...text('name', 'Name', 'name', 200, ['campaign name']), required: true },
+  {
+    key: 'channel',
+    label: 'Channel',
+    type: 'enum',
+    column: 'channel',
+    sqlType: 'text',
+    values: channels,
+  },
+  text('type', 'Type', 'type', 100, ['campaign type']),
+  { key: 'startsOn', label: 'Starts on', type: 'date', column: 'starts_on', sqlType: 'date' },
+  { key: 'endsOn', label: 'Ends on', type: 'date', column: 'ends_on', sqlType: 'date' },
+  { key: 'budget', label: 'Budget', type: 'money', column: 'budget', sqlType: 'bigint' },
+  { key: 'currency', label: 'Currency', type: 'currency', column: 'currency', sqlType: 'text' },
+  owner,
+  ...external,
+]
+
+export const importFields: Record<ImportEntity, ImportField[]> = {
+  contacts: contactFields,
+  accounts: accountFields,
+  products: productFields,
+  deals: dealFields,
+  activities: activityFields,
+  campaigns: campaignFields,
+}
+
+/** The custom-field entity of an import entity, when it has custom fields. */
+export const customEntity: Partial<Record<ImportEntity, 'account' | 'contact' | 'deal'>> = {
+  accounts: 'account',
+  contacts: 'contact',
+  deals: 'deal',
+}

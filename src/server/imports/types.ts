@@ -1,0 +1,71 @@
+import type { Readable } from 'node:stream'
+import type { Principal } from '../auth/principal.ts'
+
+/** What `tandem import`, `POST /api/v1/imports` and the Import page can bring in. */
+export const importEntities = [
+  'accounts',
+  'contacts',
+  'products',
+  'deals',
+  'activities',
+  'campaigns',
+] as const
+export type ImportEntity = (typeof importEntities)[number]
+
+export const importPresets = ['hubspot', 'salesforce'] as const
+export type ImportPreset = (typeof importPresets)[number]
+
+export interface ImportProgress {
+  /** Data rows read so far (the header excluded). */
+  rows: number
+  imported: number
+  rejected: number
+  /** Bytes of the file read so far, for a progress bar over the file's size. */
+  bytes: number
+}
+
+/** A row that could not be imported; the rest of the file goes on. */
+export interface RowError {
+  /** 1-based line of the file (the header is line 1). */
+  line: number
+  /** The file's column at fault, when one is. */
+  column: string | null
+  reason: string
+}
+
+export interface ImportOptions {
+  workspaceId: string
+  /** Who imports: owner of created records when the file names none, and the audit's actor. */
+  actor: Principal
+  entity: ImportEntity
+  /** The raw bytes of the CSV file. */
+  input: Readable
+  /** csvColumn → field, over the preset's (or the automatic) mapping. */
+  map?: Record<string, string>
+  /** field → csvValue → our value, over the preset's value mapping. */
+  values?: Record<string, Record<string, string>>
+  preset?: ImportPreset
+  /** Reads and checks every row, writes nothing. */
+  dryRun?: boolean
+  /** Route imported contacts at MQL or beyond (off by default). */
+  route?: boolean
+  onProgress?: (progress: ImportProgress) => void
+  onRowError?: (error: RowError) => void
+  signal?: AbortSignal
+}
+
+export interface ImportResult extends ImportProgress {
+  created: number
+  updated: number
+  unchanged: number
+}
+
+/** What the mapping step shows: the file's columns, its first rows and the proposed mapping. */
+export interface ImportPreview {
+  headers: string[]
+  rows: string[][]
+  /** csvColumn → field, or null when the column is ignored. */
+  mapping: Record<string, string | null>
+  fields: { key: string; label: string; required: boolean }[]
+  delimiter: string
+}

@@ -1,0 +1,168 @@
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema.ts'
+import {
+  assignIds,
+  type BatchOutcome,
+  externalKey,
+  externalKeyOf,
+  type ImportContext,
+  resolveOwner,
+  rowError,
+} from './context.ts'
+import { insertLifecycleEntries, planLifecycle, resolveAccounts } from './related.ts'
+import type { PreparedRow } from './rows.ts'
+import type { RowError } from './types.ts'
+import { upsertRows } from './upsert.ts'
+import { checkCustom, columnsOf, recordOf } from './write-common.ts'
+
+const queueStages: readonly unknown[] = ['mql', 'sal']
+
+async function existingContacts(db: Kysely<DB>, ctx: ImportContext, rows: PreparedRow[]) {
+  const emails = rows.map((r) => r.values.email).filter((e): e is string => typeof e === 'string')
+  const externalIds = rows
+    .map((r) => r.values.externalId)
+    .filter((e): e is string => typeof e === 'string')
+  if (emails.length === 0 && externalIds.length === 0) return []
+  return db
+    .selectFrom('contacts')
+    .select(['id', 'email', 'externalSource', 'externalId', 'lifecycleStage', 'leadStatus'])
+    .select(['recycleUntil', 'deletedAt'])
+    .where('workspaceId', '=', ctx.workspaceId)
+    .where((eb) =>
+      eb.or([
+        // External ids stay unique in the Trash too (contacts_external_key): look there as well.
+        ...(emails.length
+          ? [eb.and([eb('deletedAt', 'is', null), eb('email', '=', eb.fn.any(eb.val(emails)))])]
+          : []),
+        ...(externalIds.length ? [eb('externalId', '=', eb.fn.any(eb.val(externalIds)))] : []),
+      ]),
+    )
+    .execute()
+}
+
+const contactKeys = (row: PreparedRow) => [
+  ...(typeof row.values.email === 'string' ? [`e:${row.values.email}`] : []),
+  ...externalKey(row),
+]
+
+/**
+ * Upserts a batch of contacts by email, else externalSource + externalId; names its account
+ * (created when missing) and owner; stamps lifecycle history like the API; keeps lead status only
+ * inside mql/sal and gives recycled contacts a re-engage date.
+ */
+export async function writeContacts(
+  db: Kysely<DB>,
+  ctx: ImportContext,
+  input: PreparedRow[],
+): Promise<BatchOutcome> {
+  const errors: RowError[] = []
+  const rows = input.filter((row) => {
+    const error = resolveOwner(ctx, row) ?? checkCustom(ctx, row)
+    if (error) errors.push(error)
+    return !error
+  })
+  const found = await existingContacts(db, ctx, rows)
+  const existing = new Map<string, string>()
+  const current = new Map(found.map((c) => [c.id, c]))
+  for (const c of found) {
+    if (c.email && !c.deletedAt) existing.set(`e:${c.email}`, c.id)
+    for (const k of externalKeyOf(c.externalSource, c.externalId)) existing.set(k, c.id)
+  }
+  const keyed = rows.filter((row) => {
+    const error = keyConflict(row, existing, current)
+    if (error) errors.push(error)
+    return !error
+  })
+  let items = assignIds(keyed, contactKeys, existing).filter(({ row, isNew }) => {
+    const v = row.values
+    if (!isNew || v.email || v.firstName || v.lastName) return true
+    errors.push(rowError(row, null, 'a contact needs an email, a first name or a last name'))
+    return false
+  })
+  const { plans, errors: stageErrors } = await planLifecycle(
+    db,
+    ctx,
+    'contact',
+    items.map(({ row, id }) => ({ row, id, current: current.get(id)?.lifecycleStage ?? null })),
+  )
+  items = items.filter(({ row }) => {
+    const error = stageErrors.get(row)
+    if (error) errors.push(error)
+    return !error
+  })
+  for (const { row, id, isNew } of items) {
+    const before = current.get(id)
+    applyStageRules(ctx, row, before)
+    if (isNew && row.values.ownerId === undefined && ctx.defaultOwnerId)
+      row.values.ownerId = ctx.defaultOwnerId
+  }
+  await resolveAccounts(
+    db,
+    ctx,
+    items.map((i) => i.row),
+  )
+  const columns = columnsOf(
+    'contacts',
+    items.map((i) => i.row),
+  )
+  const counts = await upsertRows(
+    db,
+    'contacts',
+    ctx.workspaceId,
+    columns.map((c) => (c.name === 'lead_status' ? { ...c, replace: true } : c)),
+    items.map(({ row, id, isNew }) => ({ isNew, record: recordOf('contacts', id, row, columns) })),
+    { custom: items.some((i) => Object.keys(i.row.custom).length > 0) },
+  )
+  await insertLifecycleEntries(
+    db,
+    ctx,
+    'contact',
+    plans.filter((p) => counts.writtenIds.has(p.recordId)),
+  )
+  return { created: counts.created, updated: counts.updated, unchanged: counts.unchanged, errors }
+}
+
+/** A row whose email and external id name two different contacts, or a contact in the Trash. */
+function keyConflict(
+  row: PreparedRow,
+  existing: Map<string, string>,
+  current: Map<string, { deletedAt: Date | null }>,
+) {
+  const ids = contactKeys(row).map((k) => existing.get(k))
+  const [byEmail, byExternal] =
+    typeof row.values.email === 'string' ? [ids[0], ids[1]] : [undefined, ids[0]]
+  if (byEmail && byExternal && byEmail !== byExternal) {
+    return rowError(row, 'externalId', 'externalId: belongs to another contact than the email')
+  }
+  if (byExternal && current.get(byExternal)?.deletedAt) {
+    return rowError(
+      row,
+      'externalId',
+      'externalId: belongs to a contact in the Trash; restore it or import without this id',
+    )
+  }
+  return undefined
+}
+
+/**
+ * Lead status lives only inside mql and sal (DEFINITIONS.md): a row's status elsewhere is dropped,
+ * a contact entering mql or sal starts at `new`, one leaving them loses its status; a recycled
+ * contact keeps or gets a re-engage date (today + 90 days), others have none.
+ */
+function applyStageRules(
+  ctx: ImportContext,
+  row: PreparedRow,
+  before:
+    | { lifecycleStage: string | null; leadStatus: string | null; recycleUntil: string | null }
+    | undefined,
+) {
+  const v = row.values
+  const stage = v.lifecycleStage ?? before?.lifecycleStage ?? null
+  const wasQueued = queueStages.includes(before?.lifecycleStage ?? null)
+  if (!queueStages.includes(stage)) v.leadStatus = null
+  else if (v.leadStatus === undefined)
+    v.leadStatus = wasQueued ? (before?.leadStatus ?? 'new') : 'new'
+  if (stage === 'recycled')
+    v.recycleUntil = before?.lifecycleStage === 'recycled' ? before.recycleUntil : ctx.recycleDate
+  else v.recycleUntil = null
+}
