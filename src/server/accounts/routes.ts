@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
-import { envelope, errorResponses, Id, IdParams, listEnvelope, noContent } from '../http/schemas.ts'
+import { envelope, errorResponses, Id, IdParams, listEnvelope } from '../http/schemas.ts'
 import { ListQuery } from '../records/list.ts'
+import { addMoveToTrashRoute } from '../trash/routes.ts'
 import {
   AccountInput,
   AccountPatch,
@@ -130,20 +131,11 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         data: await updateAccount(ctx.db, request.principal, request.params.id, request.body),
       }),
     )
-    app.delete(
-      '/accounts/:id',
-      {
-        schema: {
-          tags: ['Accounts'],
-          summary: 'Move an account to the Trash (restorable for 30 days)',
-          params: IdParams,
-          response: { ...noContent, ...errorResponses },
-        },
-      },
-      async (request, reply) => {
-        await deleteAccount(ctx.db, request.principal, request.params.id)
-        return reply.status(204).send(null)
-      },
+    addMoveToTrashRoute(
+      app,
+      ctx,
+      { path: '/accounts/:id', tag: 'Accounts', noun: 'an account' },
+      deleteAccount,
     )
   }
 }

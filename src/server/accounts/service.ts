@@ -27,6 +27,7 @@ import {
   searchCondition,
   toPage,
 } from '../records/list.ts'
+import { moveToTrash } from '../trash/move-to-trash.ts'
 import { presentAccount } from './present.ts'
 import {
   countAccountChildren,
@@ -273,21 +274,5 @@ export async function bulkUpdateAccounts(
 /** Moves an account to the Trash (restorable for 30 days). */
 export async function deleteAccount(db: Database, principal: Principal, id: string) {
   const { workspaceId } = requirePermission(principal, 'records:delete')
-  await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('accounts')
-      .set({ deletedAt: new Date() })
-      .where('workspaceId', '=', workspaceId)
-      .where('id', '=', id)
-      .where('deletedAt', 'is', null)
-      .returning('name')
-      .executeTakeFirst()
-    if (!row) throw new AppError('not_found', 'Account not found')
-    await recordAudit(trx, principal, workspaceId, {
-      action: 'account.delete',
-      targetType: 'account',
-      targetId: id,
-      details: { name: row.name },
-    })
-  })
+  await moveToTrash(db, principal, workspaceId, { entity: 'account', id })
 }

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
-import { envelope, errorResponses, IdParams, listEnvelope, noContent } from '../http/schemas.ts'
+import { envelope, errorResponses, IdParams, listEnvelope } from '../http/schemas.ts'
 import { ListQuery } from '../records/list.ts'
+import { addMoveToTrashRoute } from '../trash/routes.ts'
 import {
   ActivityInput,
   ActivityPatch,
@@ -103,20 +104,11 @@ export function activityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         data: await updateActivity(ctx.db, request.principal, request.params.id, request.body),
       }),
     )
-    app.delete(
-      '/activities/:id',
-      {
-        schema: {
-          tags: ['Activities'],
-          summary: 'Move an activity to the Trash (restorable for 30 days)',
-          params: IdParams,
-          response: { ...noContent, ...errorResponses },
-        },
-      },
-      async (request, reply) => {
-        await deleteActivity(ctx.db, request.principal, request.params.id)
-        return reply.status(204).send(null)
-      },
+    addMoveToTrashRoute(
+      app,
+      ctx,
+      { path: '/activities/:id', tag: 'Activities', noun: 'an activity' },
+      deleteActivity,
     )
   }
 }

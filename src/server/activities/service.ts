@@ -12,6 +12,7 @@ import { requireMember } from '../records/common.ts'
 import { changes } from '../records/fields.ts'
 import { compileFilter, type FieldMap, parseFilterParam } from '../records/filter.ts'
 import { type ListQuery, parseSort, type Sortable, toPage } from '../records/list.ts'
+import { moveToTrash } from '../trash/move-to-trash.ts'
 import { presentActivity } from './present.ts'
 import { findActivity, findLinkTarget, lockActivity, selectActivityPage } from './queries.ts'
 import { syncActivityTouchpoint } from './sales-touch.ts'
@@ -214,22 +215,7 @@ export async function updateActivity(
 /** Moves an activity to the Trash (restorable for 30 days) and removes its touchpoint. */
 export async function deleteActivity(db: Database, principal: Principal, id: string) {
   const { workspaceId } = requirePermission(principal, 'records:delete')
-  await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('activities')
-      .set({ deletedAt: new Date() })
-      .where('workspaceId', '=', workspaceId)
-      .where('id', '=', id)
-      .where('deletedAt', 'is', null)
-      .returning(['subject', 'type'])
-      .executeTakeFirst()
-    if (!row) throw new AppError('not_found', 'Activity not found')
-    await syncActivityTouchpoint(trx, workspaceId, id)
-    await recordAudit(trx, principal, workspaceId, {
-      action: 'activity.delete',
-      targetType: 'activity',
-      targetId: id,
-      details: { type: row.type, subject: row.subject },
-    })
-  })
+  await moveToTrash(db, principal, workspaceId, { entity: 'activity', id }, (trx) =>
+    syncActivityTouchpoint(trx, workspaceId, id),
+  )
 }

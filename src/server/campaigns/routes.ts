@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { AppContext } from '../context.ts'
 import { envelope, errorResponses, Id, IdParams, listEnvelope, noContent } from '../http/schemas.ts'
 import { ListQuery } from '../records/list.ts'
+import { addMoveToTrashRoute } from '../trash/routes.ts'
 import {
   addCampaignCost,
   CostInput,
@@ -123,20 +124,11 @@ export function campaignRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         data: await updateCampaign(ctx.db, request.principal, request.params.id, request.body),
       }),
     )
-    app.delete(
-      '/campaigns/:id',
-      {
-        schema: {
-          tags: ['Campaigns'],
-          summary: 'Move a campaign to the Trash (restorable for 30 days)',
-          params: IdParams,
-          response: { ...noContent, ...errorResponses },
-        },
-      },
-      async (request, reply) => {
-        await deleteCampaign(ctx.db, request.principal, request.params.id)
-        return reply.status(204).send(null)
-      },
+    addMoveToTrashRoute(
+      app,
+      ctx,
+      { path: '/campaigns/:id', tag: 'Campaigns', noun: 'a campaign' },
+      deleteCampaign,
     )
     app.get(
       '/campaigns/:id/costs',

@@ -12,6 +12,7 @@ import { Currency, changes, ExternalRef, IsoDate, MinorUnits } from '../records/
 import { compileFilter, type FieldMap, parseFilterParam } from '../records/filter.ts'
 import { type ListQuery, parseSort, type Sortable, toPage } from '../records/list.ts'
 import { channels } from '../touchpoints/kinds.ts'
+import { moveToTrash } from '../trash/move-to-trash.ts'
 import { presentCampaign } from './present.ts'
 import {
   findCampaign,
@@ -218,21 +219,5 @@ export async function updateCampaign(
 /** Moves a campaign to the Trash (restorable for 30 days); its utm values are free meanwhile. */
 export async function deleteCampaign(db: Database, principal: Principal, id: string) {
   const { workspaceId } = requirePermission(principal, 'campaigns:write')
-  await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('campaigns')
-      .set({ deletedAt: new Date() })
-      .where('workspaceId', '=', workspaceId)
-      .where('id', '=', id)
-      .where('deletedAt', 'is', null)
-      .returning('name')
-      .executeTakeFirst()
-    if (!row) throw new AppError('not_found', 'Campaign not found')
-    await recordAudit(trx, principal, workspaceId, {
-      action: 'campaign.delete',
-      targetType: 'campaign',
-      targetId: id,
-      details: { name: row.name },
-    })
-  })
+  await moveToTrash(db, principal, workspaceId, { entity: 'campaign', id })
 }

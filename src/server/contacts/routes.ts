@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
-import { envelope, errorResponses, Id, IdParams, listEnvelope, noContent } from '../http/schemas.ts'
+import { envelope, errorResponses, Id, IdParams, listEnvelope } from '../http/schemas.ts'
 import { ListQuery } from '../records/list.ts'
+import { addMoveToTrashRoute } from '../trash/routes.ts'
 import { ContactInput, ContactPatch } from './input.ts'
 import {
   bulkUpdateContacts,
@@ -137,20 +138,11 @@ export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         data: await updateContact(ctx.db, request.principal, request.params.id, request.body),
       }),
     )
-    app.delete(
-      '/contacts/:id',
-      {
-        schema: {
-          tags: ['Contacts'],
-          summary: 'Move a contact to the Trash (restorable for 30 days)',
-          params: IdParams,
-          response: { ...noContent, ...errorResponses },
-        },
-      },
-      async (request, reply) => {
-        await deleteContact(ctx.db, request.principal, request.params.id)
-        return reply.status(204).send(null)
-      },
+    addMoveToTrashRoute(
+      app,
+      ctx,
+      { path: '/contacts/:id', tag: 'Contacts', noun: 'a contact' },
+      deleteContact,
     )
   }
 }

@@ -10,6 +10,7 @@ import { notFoundOrMerged } from '../merges/lookup.ts'
 import { changes } from '../records/fields.ts'
 import { compileFilter, parseFilterParam } from '../records/filter.ts'
 import { type ListQuery, parseSort, searchCondition, toPage } from '../records/list.ts'
+import { moveToTrash } from '../trash/move-to-trash.ts'
 import { contactFields, contactSorts } from './fields.ts'
 import type { ContactInput, ContactPatch } from './input.ts'
 import { presentContact } from './present.ts'
@@ -167,21 +168,5 @@ export async function bulkUpdateContacts(
 /** Moves a contact to the Trash (restorable for 30 days); its email is free again meanwhile. */
 export async function deleteContact(db: Database, principal: Principal, id: string) {
   const { workspaceId } = requirePermission(principal, 'records:delete')
-  await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('contacts')
-      .set({ deletedAt: new Date() })
-      .where('workspaceId', '=', workspaceId)
-      .where('id', '=', id)
-      .where('deletedAt', 'is', null)
-      .returning(['email', 'firstName', 'lastName'])
-      .executeTakeFirst()
-    if (!row) throw new AppError('not_found', 'Contact not found')
-    await recordAudit(trx, principal, workspaceId, {
-      action: 'contact.delete',
-      targetType: 'contact',
-      targetId: id,
-      details: row,
-    })
-  })
+  await moveToTrash(db, principal, workspaceId, { entity: 'contact', id })
 }

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
-import { envelope, errorResponses, Id, IdParams, listEnvelope, noContent } from '../http/schemas.ts'
+import { envelope, errorResponses, Id, IdParams, listEnvelope } from '../http/schemas.ts'
 import { ListQuery } from '../records/list.ts'
+import { addMoveToTrashRoute } from '../trash/routes.ts'
 import { DealInput, DealPatch } from './input.ts'
 import { deleteDeal, getDeal, listDeals } from './service.ts'
 import { SummaryQuery, summarizeDeals } from './summary.ts'
@@ -205,20 +206,6 @@ export function dealRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         data: await updateDeal(ctx.db, request.principal, request.params.id, request.body),
       }),
     )
-    app.delete(
-      '/deals/:id',
-      {
-        schema: {
-          tags: ['Deals'],
-          summary: 'Move a deal to the Trash (restorable for 30 days)',
-          params: IdParams,
-          response: { ...noContent, ...errorResponses },
-        },
-      },
-      async (request, reply) => {
-        await deleteDeal(ctx.db, request.principal, request.params.id)
-        return reply.status(204).send(null)
-      },
-    )
+    addMoveToTrashRoute(app, ctx, { path: '/deals/:id', tag: 'Deals', noun: 'a deal' }, deleteDeal)
   }
 }

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely'
-import { recordAudit } from '../audit/service.ts'
 import { type Principal, requirePermission } from '../auth/principal.ts'
 import { customFilterFields, loadDefinitions } from '../custom-fields/values.ts'
 import type { Database } from '../db/database.ts'
@@ -7,6 +6,7 @@ import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import { compileFilter, parseFilterParam } from '../records/filter.ts'
 import { type ListQuery, parseSort, searchCondition, toPage } from '../records/list.ts'
+import { moveToTrash } from '../trash/move-to-trash.ts'
 import { dealFields, dealSorts } from './fields.ts'
 import { presentDeal, presentDealContact, presentLineItem, presentStageChange } from './present.ts'
 import {
@@ -62,21 +62,5 @@ export async function getDeal(db: Kysely<DB>, principal: Principal, id: string) 
 /** Moves a deal to the Trash (restorable for 30 days); its history stays. */
 export async function deleteDeal(db: Database, principal: Principal, id: string) {
   const { workspaceId } = requirePermission(principal, 'records:delete')
-  await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('deals')
-      .set({ deletedAt: new Date() })
-      .where('workspaceId', '=', workspaceId)
-      .where('id', '=', id)
-      .where('deletedAt', 'is', null)
-      .returning('name')
-      .executeTakeFirst()
-    if (!row) throw new AppError('not_found', 'Deal not found')
-    await recordAudit(trx, principal, workspaceId, {
-      action: 'deal.delete',
-      targetType: 'deal',
-      targetId: id,
-      details: { name: row.name },
-    })
-  })
+  await moveToTrash(db, principal, workspaceId, { entity: 'deal', id })
 }

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
-import { envelope, errorResponses, IdParams, listEnvelope, noContent } from '../http/schemas.ts'
+import { envelope, errorResponses, IdParams, listEnvelope } from '../http/schemas.ts'
 import { ListQuery } from '../records/list.ts'
+import { addMoveToTrashRoute } from '../trash/routes.ts'
 import {
   createProduct,
   deleteProduct,
@@ -93,20 +94,11 @@ export function productRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         data: await updateProduct(ctx.db, request.principal, request.params.id, request.body),
       }),
     )
-    app.delete(
-      '/products/:id',
-      {
-        schema: {
-          tags: ['Products'],
-          summary: 'Move a product to the Trash (restorable for 30 days)',
-          params: IdParams,
-          response: { ...noContent, ...errorResponses },
-        },
-      },
-      async (request, reply) => {
-        await deleteProduct(ctx.db, request.principal, request.params.id)
-        return reply.status(204).send(null)
-      },
+    addMoveToTrashRoute(
+      app,
+      ctx,
+      { path: '/products/:id', tag: 'Products', noun: 'a product' },
+      deleteProduct,
     )
   }
 }

@@ -17,6 +17,7 @@ import {
   searchCondition,
   toPage,
 } from '../records/list.ts'
+import { moveToTrash } from '../trash/move-to-trash.ts'
 import { type ProductRow, presentProduct } from './present.ts'
 import {
   findProduct,
@@ -183,21 +184,5 @@ export async function updateProduct(
 /** Moves a product to the Trash; deals keep their line items of it, new ones cannot use it. */
 export async function deleteProduct(db: Database, principal: Principal, id: string) {
   const { workspaceId } = requirePermission(principal, 'catalog:manage')
-  await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('products')
-      .set({ deletedAt: new Date() })
-      .where('workspaceId', '=', workspaceId)
-      .where('id', '=', id)
-      .where('deletedAt', 'is', null)
-      .returning('name')
-      .executeTakeFirst()
-    if (!row) throw new AppError('not_found', 'Product not found')
-    await recordAudit(trx, principal, workspaceId, {
-      action: 'product.delete',
-      targetType: 'product',
-      targetId: id,
-      details: { name: row.name },
-    })
-  })
+  await moveToTrash(db, principal, workspaceId, { entity: 'product', id })
 }

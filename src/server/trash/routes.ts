@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import type { Principal } from '../auth/principal.ts'
 import type { AppContext } from '../context.ts'
-import { envelope, errorResponses, Id, listEnvelope } from '../http/schemas.ts'
+import type { Database } from '../db/database.ts'
+import { envelope, errorResponses, Id, IdParams, listEnvelope, noContent } from '../http/schemas.ts'
 import { trashEntities } from './queries.ts'
 import { listTrash, restoreFromTrash, TrashQuery } from './service.ts'
 
@@ -54,4 +56,31 @@ export function trashRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       }),
     )
   }
+}
+
+/**
+ * Adds the DELETE route of a record that goes to the Trash rather than away at once, e.g.
+ * `DELETE /accounts/:id`, answered 204.
+ */
+export function addMoveToTrashRoute(
+  app: Parameters<FastifyPluginAsyncZod>[0],
+  ctx: AppContext,
+  route: { path: string; tag: string; noun: string },
+  moveToTrash: (db: Database, principal: Principal, id: string) => Promise<void>,
+) {
+  app.delete(
+    route.path,
+    {
+      schema: {
+        tags: [route.tag],
+        summary: `Move ${route.noun} to the Trash (restorable for 30 days)`,
+        params: IdParams,
+        response: { ...noContent, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await moveToTrash(ctx.db, request.principal, request.params.id)
+      return reply.status(204).send(null)
+    },
+  )
 }

@@ -1,23 +1,17 @@
-import { Anchor, Button, Grid, Group, Modal, NativeSelect, Stack, Text, Title } from '@mantine/core'
-import { IconPencil, IconTrash } from '@tabler/icons-react'
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { Anchor, Button, Modal, NativeSelect, Stack, Text } from '@mantine/core'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
-import { Link, useNavigate, useParams } from 'react-router'
-import { api, getData, patchData } from '../../api/client.ts'
-import { ConfirmModal } from '../../components/confirm-modal.tsx'
+import { Link } from 'react-router'
+import { patchData } from '../../api/client.ts'
 import { formatDate } from '../../components/format.ts'
 import { notifySuccess } from '../../components/notify.ts'
-import { PageLoader } from '../../components/page-loader.tsx'
-import { useDocumentTitle } from '../../components/use-document-title.ts'
 import { QuickAddActivity } from '../activities/quick-add-activity.tsx'
 import { RecordTimeline } from '../activities/timeline.tsx'
 import { crmKeys, recordPath, useCustomFields, usePipelines } from '../records/crm-queries.ts'
-import { customValueText } from '../records/custom-columns.tsx'
-import { FieldList } from '../records/field-list.tsx'
 import { forecastCategoryOptions, humanize, labelOf } from '../records/labels.ts'
 import { formatMoney } from '../records/money.ts'
 import { useCan } from '../records/permissions.ts'
-import { RecordLoadError } from '../records/record-not-found.tsx'
+import { EditButton, RecordDetails, RecordPage, RecordView } from '../records/record-page.tsx'
 import { RecordSection } from '../records/record-section.tsx'
 import type { Deal, DealDetail, Stage } from '../records/types.ts'
 import { DealContactsEditor, LineItemsEditor } from './deal-editors.tsx'
@@ -27,25 +21,17 @@ import { DealContactsTable, DealStageHistory, LineItemsTable, LossPanel } from '
 import { type LossDetails, LossReasonModal, WonModal } from './loss-reason-modal.tsx'
 import { useStageMove } from './use-move-deal.ts'
 
-type Dialog = 'edit' | 'delete' | 'lines' | 'contacts' | null
+type Dialog = 'edit' | 'lines' | 'contacts' | null
 
 export function DealPage() {
-  const { id = '' } = useParams()
-  const navigate = useNavigate()
   const queryClient = useQueryClient()
   const canWrite = useCan('records:write')
-  const canDelete = useCan('records:delete')
   const pipelines = usePipelines()
   const custom = useCustomFields('deal')
   const [dialog, setDialog] = useState<Dialog>(null)
-  const query = useQuery({
-    queryKey: [...crmKeys.deals, id],
-    queryFn: () => getData<DealDetail>(`/api/v1/deals/${encodeURIComponent(id)}`),
-  })
-  useDocumentTitle(query.data?.name ?? 'Deal')
   const moveMutation = useMutation({
-    mutationFn: (input: { stage: Stage; loss?: LossDetails }) =>
-      patchData<DealDetail>(`/api/v1/deals/${encodeURIComponent(id)}`, {
+    mutationFn: (input: { deal: Deal; stage: Stage; loss?: LossDetails }) =>
+      patchData<DealDetail>(`/api/v1/deals/${encodeURIComponent(input.deal.id)}`, {
         stageId: input.stage.id,
         ...input.loss,
       }),
@@ -56,193 +42,147 @@ export function DealPage() {
       await queryClient.invalidateQueries({ queryKey: crmKeys.timeline })
     },
   })
-  const move = useStageMove((_deal: Deal, stage: Stage, loss?: LossDetails) => {
+  const move = useStageMove((deal: Deal, stage: Stage, loss?: LossDetails) => {
     moveMutation.reset()
-    moveMutation.mutate({ stage, loss })
+    moveMutation.mutate({ deal, stage, loss })
   })
-  const remove = useMutation({
-    mutationFn: () => api.delete(`/api/v1/deals/${encodeURIComponent(id)}`),
-    onSuccess: async () => {
-      notifySuccess('Deal moved to the Trash. Restore it from Settings, Trash within 30 days.')
-      queryClient.removeQueries({ queryKey: [...crmKeys.deals, id] })
-      void navigate('/microscope/deals')
-      await queryClient.invalidateQueries({ queryKey: crmKeys.deals })
-    },
-  })
-
-  if (query.isPending) return <PageLoader label="Loading the deal" />
-  if (query.error) {
-    return (
-      <RecordLoadError
-        error={query.error}
-        noun="deal"
-        listPath="/microscope/deals"
-        onRetry={() => void query.refetch()}
-      />
-    )
-  }
-  const deal = query.data
-  const pipeline = pipelines.data?.find((p) => p.id === deal.pipelineId)
-  const stages = pipeline?.stages ?? []
-  const stage = stages.find((s) => s.id === deal.stageId)
-  const isLost = stage?.isLost ?? deal.stage?.isLost ?? false
   const close = () => setDialog(null)
 
   return (
-    <Stack gap="md">
-      <Anchor component={Link} to="/microscope/deals" size="sm">
-        All deals
-      </Anchor>
-      <Group justify="space-between" align="flex-start">
-        <Stack gap={4}>
-          <Title order={1}>{deal.name}</Title>
-          <Group gap="xs">
-            <StageBadge deal={{ ...deal, stage: stage ?? deal.stage }} />
-            <Text fw={600}>{formatMoney(deal.amount, deal.currency)}</Text>
-            {deal.account ? (
-              <Anchor component={Link} to={recordPath('account', deal.account.id)}>
-                {deal.account.name}
-              </Anchor>
-            ) : null}
-          </Group>
-        </Stack>
-        {canWrite ? (
-          <Group gap="xs" align="flex-end">
-            <NativeSelect
-              label="Stage"
-              data={stages.map((s) => ({ value: s.id, label: s.name }))}
-              value={deal.stageId}
-              disabled={stages.length === 0 || moveMutation.isPending}
-              onChange={(e) => {
-                const next = stages.find((s) => s.id === e.currentTarget.value)
-                if (next) move.request(deal, next)
-              }}
+    <RecordPage<DealDetail> entity="deal" nameOf={(deal) => deal.name}>
+      {(deal) => {
+        const pipeline = pipelines.data?.find((p) => p.id === deal.pipelineId)
+        const stages = pipeline?.stages ?? []
+        const stage = stages.find((s) => s.id === deal.stageId)
+        const isLost = stage?.isLost ?? deal.stage?.isLost ?? false
+        return (
+          <RecordView
+            entity="deal"
+            id={deal.id}
+            name={deal.name}
+            badges={
+              <>
+                <StageBadge deal={{ ...deal, stage: stage ?? deal.stage }} />
+                <Text fw={600}>{formatMoney(deal.amount, deal.currency)}</Text>
+                {deal.account ? (
+                  <Anchor component={Link} to={recordPath('account', deal.account.id)}>
+                    {deal.account.name}
+                  </Anchor>
+                ) : null}
+              </>
+            }
+            actionsAlign="flex-end"
+            actions={
+              <>
+                <NativeSelect
+                  label="Stage"
+                  data={stages.map((s) => ({ value: s.id, label: s.name }))}
+                  value={deal.stageId}
+                  disabled={stages.length === 0 || moveMutation.isPending}
+                  onChange={(e) => {
+                    const next = stages.find((s) => s.id === e.currentTarget.value)
+                    if (next) move.request(deal, next)
+                  }}
+                />
+                <EditButton onClick={() => setDialog('edit')} />
+              </>
+            }
+            aside={
+              <>
+                {isLost ? (
+                  <RecordSection title="Why it was lost">
+                    <LossPanel deal={deal} />
+                  </RecordSection>
+                ) : null}
+                <RecordDetails
+                  label="Deal details"
+                  record={deal}
+                  customFields={custom.data}
+                  fields={[
+                    ['Pipeline', pipeline?.name ?? '—'],
+                    ['Owner', deal.owner?.name ?? 'No owner'],
+                    ['Close date', deal.closeDate ? formatDate(deal.closeDate) : '—'],
+                    ['Forecast', labelOf(deal.forecastCategory, forecastCategoryOptions)],
+                    ['Needs', deal.needs.length > 0 ? deal.needs.map(humanize).join(', ') : '—'],
+                  ]}
+                />
+                <RecordSection title="Stage history">
+                  <DealStageHistory entries={deal.stageHistory} stages={stages} />
+                </RecordSection>
+                <RecordSection
+                  title="Contacts"
+                  actions={
+                    canWrite ? (
+                      <Button size="xs" variant="default" onClick={() => setDialog('contacts')}>
+                        Edit contacts
+                      </Button>
+                    ) : null
+                  }
+                >
+                  <DealContactsTable deal={deal} />
+                </RecordSection>
+              </>
+            }
+            main={
+              <Stack gap="md">
+                <RecordSection
+                  title="Line items"
+                  actions={
+                    canWrite ? (
+                      <Button size="xs" variant="default" onClick={() => setDialog('lines')}>
+                        Edit line items
+                      </Button>
+                    ) : null
+                  }
+                >
+                  <LineItemsTable deal={deal} />
+                </RecordSection>
+                {canWrite ? (
+                  <RecordSection title="Log activity">
+                    <QuickAddActivity links={{ dealId: deal.id }} />
+                  </RecordSection>
+                ) : null}
+                <RecordSection title="Timeline">
+                  <RecordTimeline entity="deal" id={deal.id} />
+                </RecordSection>
+              </Stack>
+            }
+          >
+            <Modal opened={dialog === 'edit'} onClose={close} title="Edit deal" size="lg">
+              <DealForm deal={deal} onCancel={close} onSaved={close} />
+            </Modal>
+            <Modal opened={dialog === 'lines'} onClose={close} title="Line items" size="xl">
+              <LineItemsEditor deal={deal} onDone={close} />
+            </Modal>
+            <Modal
+              opened={dialog === 'contacts'}
+              onClose={close}
+              title="Contacts on this deal"
+              size="lg"
+            >
+              <DealContactsEditor deal={deal} onDone={close} />
+            </Modal>
+            <LossReasonModal
+              opened={move.pending?.stage.isLost === true}
+              dealName={deal.name}
+              stageName={move.pending?.stage.name ?? ''}
+              loading={moveMutation.isPending}
+              error={moveMutation.error}
+              onSubmit={(loss) => move.confirm(loss)}
+              onClose={move.cancel}
             />
-            <Button
-              variant="default"
-              leftSection={<IconPencil size={16} aria-hidden="true" />}
-              onClick={() => setDialog('edit')}
-            >
-              Edit
-            </Button>
-            {canDelete ? (
-              <Button
-                variant="subtle"
-                color="red"
-                leftSection={<IconTrash size={16} aria-hidden="true" />}
-                onClick={() => setDialog('delete')}
-              >
-                Delete
-              </Button>
-            ) : null}
-          </Group>
-        ) : null}
-      </Group>
-      <Grid gap="md">
-        <Grid.Col span={{ base: 12, md: 5 }}>
-          <Stack gap="md">
-            {isLost ? (
-              <RecordSection title="Why it was lost">
-                <LossPanel deal={deal} />
-              </RecordSection>
-            ) : null}
-            <RecordSection title="Details">
-              <FieldList
-                label="Deal details"
-                fields={[
-                  ['Pipeline', pipeline?.name ?? '—'],
-                  ['Owner', deal.owner?.name ?? 'No owner'],
-                  ['Close date', deal.closeDate ? formatDate(deal.closeDate) : '—'],
-                  ['Forecast', labelOf(deal.forecastCategory, forecastCategoryOptions)],
-                  ['Needs', deal.needs.length > 0 ? deal.needs.map(humanize).join(', ') : '—'],
-                  ...(custom.data ?? []).map((f): [string, string] => [
-                    f.label,
-                    customValueText(deal.custom[f.key]),
-                  ]),
-                  ['Created', formatDate(deal.createdAt)],
-                ]}
-              />
-            </RecordSection>
-            <RecordSection title="Stage history">
-              <DealStageHistory entries={deal.stageHistory} stages={stages} />
-            </RecordSection>
-            <RecordSection
-              title="Contacts"
-              actions={
-                canWrite ? (
-                  <Button size="xs" variant="default" onClick={() => setDialog('contacts')}>
-                    Edit contacts
-                  </Button>
-                ) : null
-              }
-            >
-              <DealContactsTable deal={deal} />
-            </RecordSection>
-          </Stack>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 7 }}>
-          <Stack gap="md">
-            <RecordSection
-              title="Line items"
-              actions={
-                canWrite ? (
-                  <Button size="xs" variant="default" onClick={() => setDialog('lines')}>
-                    Edit line items
-                  </Button>
-                ) : null
-              }
-            >
-              <LineItemsTable deal={deal} />
-            </RecordSection>
-            {canWrite ? (
-              <RecordSection title="Log activity">
-                <QuickAddActivity links={{ dealId: deal.id }} />
-              </RecordSection>
-            ) : null}
-            <RecordSection title="Timeline">
-              <RecordTimeline entity="deal" id={deal.id} />
-            </RecordSection>
-          </Stack>
-        </Grid.Col>
-      </Grid>
-      <Modal opened={dialog === 'edit'} onClose={close} title="Edit deal" size="lg">
-        <DealForm deal={deal} onCancel={close} onSaved={close} />
-      </Modal>
-      <Modal opened={dialog === 'lines'} onClose={close} title="Line items" size="xl">
-        <LineItemsEditor deal={deal} onDone={close} />
-      </Modal>
-      <Modal opened={dialog === 'contacts'} onClose={close} title="Contacts on this deal" size="lg">
-        <DealContactsEditor deal={deal} onDone={close} />
-      </Modal>
-      <ConfirmModal
-        opened={dialog === 'delete'}
-        title="Delete deal"
-        confirmLabel="Move to Trash"
-        loading={remove.isPending}
-        error={remove.error}
-        onClose={close}
-        onConfirm={() => remove.mutate()}
-      >
-        Move “{deal.name}” to the Trash? It can be restored from Settings, Trash for 30 days.
-      </ConfirmModal>
-      <LossReasonModal
-        opened={move.pending?.stage.isLost === true}
-        dealName={deal.name}
-        stageName={move.pending?.stage.name ?? ''}
-        loading={moveMutation.isPending}
-        error={moveMutation.error}
-        onSubmit={(loss) => move.confirm(loss)}
-        onClose={move.cancel}
-      />
-      <WonModal
-        opened={move.pending?.stage.isWon === true}
-        dealName={deal.name}
-        amount={formatMoney(deal.amount, deal.currency)}
-        loading={moveMutation.isPending}
-        error={moveMutation.error}
-        onConfirm={() => move.confirm()}
-        onClose={move.cancel}
-      />
-    </Stack>
+            <WonModal
+              opened={move.pending?.stage.isWon === true}
+              dealName={deal.name}
+              amount={formatMoney(deal.amount, deal.currency)}
+              loading={moveMutation.isPending}
+              error={moveMutation.error}
+              onConfirm={() => move.confirm()}
+              onClose={move.cancel}
+            />
+          </RecordView>
+        )
+      }}
+    </RecordPage>
   )
 }
