@@ -1,4 +1,5 @@
 import { benchContactsList } from './contacts-list.ts'
+import { benchDuplicates } from './duplicates.ts'
 import { benchExport } from './export.ts'
 import { benchHttp } from './http.ts'
 import { benchImport } from './import.ts'
@@ -13,6 +14,7 @@ const benchmarks: Record<string, () => Promise<BenchReport>> = {
   contacts: () => benchContactsList(),
   export: () => benchExport(),
   import: () => benchImport(),
+  duplicates: () => benchDuplicates(),
 }
 
 stopChildrenOnSignal()

@@ -173,6 +173,9 @@ export interface ExchangeRatesTable {
   updatedAt: Generated<Date>
 }
 
+/** A stored generated column (migration 2026-11-27T0120): read only. */
+type DuplicateKey = ColumnType<string | null, never, never>
+
 export interface AccountsTable extends Stamped, SoftDeleted {
   workspaceId: string
   id: string
@@ -193,6 +196,9 @@ export interface AccountsTable extends Stamped, SoftDeleted {
   search: ColumnType<string, never, never>
   /** Set when merged into another record (issue 4): the record that absorbed this one. */
   mergedInto: ColumnType<string | null, string | null | undefined, string | null>
+  /** Duplicate keys (issue 4), generated from name and domain; never written. */
+  dupDomain: DuplicateKey
+  dupName: DuplicateKey
 }
 
 export interface ContactsTable extends Stamped, SoftDeleted {
@@ -220,6 +226,10 @@ export interface ContactsTable extends Stamped, SoftDeleted {
   search: ColumnType<string, never, never>
   /** Set when merged into another record (issue 4): the record that absorbed this one. */
   mergedInto: ColumnType<string | null, string | null | undefined, string | null>
+  /** Duplicate keys (issue 4), generated from email, name, phone and account; never written. */
+  dupEmail: DuplicateKey
+  dupNamePhone: DuplicateKey
+  dupNameCompany: DuplicateKey
 }
 
 export interface LifecycleEntriesTable {

@@ -1,12 +1,15 @@
 import { sql } from 'kysely'
+import { uuidv7 } from 'uuidv7'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makeWorkspace } from '../../../test/factories.ts'
 import { createTestApp, type TestApp } from '../../../test/harness.ts'
 import {
   accountDuplicateKey,
+  accountDuplicateReasons,
   contactDuplicateKey,
   contactDuplicateReasons,
 } from '../../domain/duplicates.ts'
-import { accountKeySql, contactKeySql } from './keys.ts'
+import { accountKeyColumn, accountKeySql, contactKeyColumn, contactKeySql } from './keys.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -62,6 +65,65 @@ describe('SQL duplicate keys', () => {
         `.execute(t.ctx.db)
         const expected = accountDuplicateKey(reason, account) ?? null
         expect([reason, account, row.rows[0]?.key]).toEqual([reason, account, expected])
+      }
+    }
+  })
+})
+
+describe('stored duplicate keys', () => {
+  let workspaceId: string
+  beforeAll(async () => {
+    ;({ workspaceId } = await makeWorkspace(t, 'Keys Co'))
+    await t.ctx.db
+      .insertInto('accounts')
+      .values({ workspaceId, id: accountId, name: 'Key Holder' })
+      .execute()
+  })
+
+  it('hold the domain keys of each contact', async () => {
+    for (const contact of contacts) {
+      const id = uuidv7()
+      await t.ctx.db
+        .insertInto('contacts')
+        .values({ workspaceId, id, ...contact, accountId })
+        .execute()
+      const stored = await t.ctx.db
+        .selectFrom('contacts')
+        .select(['dupEmail', 'dupNamePhone', 'dupNameCompany'])
+        .where('workspaceId', '=', workspaceId)
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+      const byColumn = {
+        dup_email: stored.dupEmail,
+        dup_name_phone: stored.dupNamePhone,
+        dup_name_company: stored.dupNameCompany,
+      }
+      for (const reason of contactDuplicateReasons) {
+        const expected = contactDuplicateKey(reason, { ...contact, accountId }) ?? null
+        const value = byColumn[contactKeyColumn[reason]]
+        expect([reason, contact, value]).toEqual([reason, contact, expected])
+      }
+    }
+  })
+
+  it('hold the domain keys of each account', async () => {
+    for (const account of accounts) {
+      const id = uuidv7()
+      await t.ctx.db
+        .insertInto('accounts')
+        .values({ workspaceId, id, name: account.name, domain: account.domain })
+        .execute()
+      const stored = await t.ctx.db
+        .selectFrom('accounts')
+        .select(['dupDomain', 'dupName'])
+        .where('workspaceId', '=', workspaceId)
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+      const byColumn = { dup_domain: stored.dupDomain, dup_name: stored.dupName }
+      for (const reason of accountDuplicateReasons) {
+        const value = byColumn[accountKeyColumn[reason]]
+        const expected = accountDuplicateKey(reason, account) ?? null
+        expect([reason, account, value]).toEqual([reason, account, expected])
       }
     }
   })

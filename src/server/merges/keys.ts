@@ -8,9 +8,12 @@ import {
   minPhoneDigits,
 } from '../../domain/duplicates.ts'
 
-// The duplicate keys of src/domain/duplicates.ts as SQL over a row aliased `x`, so grouping runs
-// in PostgreSQL; keys.test.ts checks both sides agree on a table of values. Case folding is
-// ASCII-only (collate "C") so the keys do not depend on the database's locale.
+// The duplicate keys of src/domain/duplicates.ts as SQL over a row aliased `x`. Contacts and
+// accounts store them in generated columns (migration 2026-11-27T0120-duplicate-keys, a frozen copy
+// of these expressions) with an index each, so finding duplicates never normalises a whole
+// workspace; keys.test.ts checks the domain rules, these expressions and the stored columns agree.
+// Case folding is ASCII-only (collate "C") so the keys do not depend on the database's locale.
+// Changing a rule means a new migration that generates the columns again.
 
 const edges = `^${asciiSpaces}|${asciiSpaces}$`
 const fold = (value: RawBuilder<unknown>) =>
@@ -46,3 +49,19 @@ export const accountKeySql: Record<AccountDuplicateReason, RawBuilder<string | n
   name: sql`coalesce(nullif(regexp_replace(${companyWords}, ${suffixes}, ''), ''),
     nullif(${companyWords}, ''))`,
 }
+
+/** The stored, indexed column of each key (same rules as the expressions above). */
+export const contactKeyColumn = {
+  email: 'dup_email',
+  name_phone: 'dup_name_phone',
+  name_company: 'dup_name_company',
+} as const satisfies Record<ContactDuplicateReason, string>
+
+export const accountKeyColumn = {
+  domain: 'dup_domain',
+  name: 'dup_name',
+} as const satisfies Record<AccountDuplicateReason, string>
+
+export type KeyColumn =
+  | (typeof contactKeyColumn)[ContactDuplicateReason]
+  | (typeof accountKeyColumn)[AccountDuplicateReason]

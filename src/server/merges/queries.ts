@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Database } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
+import type { KeyColumn } from './keys.ts'
 
 export type MergeEntity = 'contact' | 'account'
 const tableOf = { contact: 'contacts', account: 'accounts' } as const
@@ -14,28 +15,81 @@ export interface KeyGroup {
   ids: string[]
 }
 
-/** Groups of live records sharing a key, ordered by key, starting after `afterKey`. */
+export interface KeyRange {
+  /** Groups whose key sorts after this one (the cursor). */
+  afterKey?: string | undefined
+  /** Only the group with this key (the groups of one record). */
+  key?: string | undefined
+}
+
+/**
+ * Groups of live records (not in the Trash, not merged) sharing a stored key, in key order, with
+ * their size and oldest members. The conditions repeat the partial index's (migration
+ * 2026-11-27T0120), so the groups come from an index-only scan that stops after `limit` of them
+ * and each group's members from the first entries of its key.
+ */
 export async function selectKeyGroups(
   db: Database,
   workspaceId: string,
   entity: MergeEntity,
-  key: RawBuilder<string | null>,
-  afterKey: string | undefined,
+  column: KeyColumn,
+  range: KeyRange,
   limit: number,
 ): Promise<KeyGroup[]> {
-  const result = await sql<KeyGroup>`
-    select k.key, count(*)::int as size,
-      (array_agg(k.id::text order by k.created_at, k.id))[1:${maxGroupMembers}] as ids
-    from (
-      select x.id, x.created_at, ${key} as key from ${sql.table(tableOf[entity])} x
-      where x.workspace_id = ${workspaceId} and x.deleted_at is null
-    ) k
-    where k.key is not null ${afterKey === undefined ? sql`` : sql`and k.key collate "C" > ${afterKey}`}
-    group by k.key having count(*) > 1
-    order by k.key collate "C"
-    limit ${limit}
-  `.execute(db)
+  const result = await keyGroupsQuery(workspaceId, entity, column, range, limit).execute(db)
   return result.rows
+}
+
+/** The SQL of selectKeyGroups, for EXPLAIN in tests and benchmarks. */
+export function keyGroupsQuery(
+  workspaceId: string,
+  entity: MergeEntity,
+  column: KeyColumn,
+  range: KeyRange,
+  limit: number,
+): RawBuilder<KeyGroup> {
+  const table = sql.table(tableOf[entity])
+  const key = sql.ref(`x.${column}`)
+  const memberKey = sql.ref(`m.${column}`)
+  return sql<KeyGroup>`
+    select g.key, g.size, members.ids from (
+      select ${key} as key, count(*)::int as size from ${table} x
+      where x.workspace_id = ${workspaceId} and ${key} is not null
+        and x.deleted_at is null and x.merged_into is null
+        ${range.afterKey === undefined ? sql`` : sql`and ${key} > ${range.afterKey}`}
+        ${range.key === undefined ? sql`` : sql`and ${key} = ${range.key}`}
+      group by ${key} having count(*) > 1
+      order by ${key}
+      limit ${limit}
+    ) g
+    cross join lateral (
+      select array_agg(first.id::text order by first.created_at, first.id) as ids from (
+        select m.id, m.created_at from ${table} m
+        where m.workspace_id = ${workspaceId} and ${memberKey} = g.key
+          and m.deleted_at is null and m.merged_into is null
+        order by m.created_at, m.id
+        limit ${maxGroupMembers}
+      ) first
+    ) members
+    order by g.key
+  `
+}
+
+/** A live record's stored keys in the order of `columns`; undefined if gone, trashed or merged. */
+export async function selectRecordKeys(
+  db: Database,
+  workspaceId: string,
+  entity: MergeEntity,
+  id: string,
+  columns: readonly KeyColumn[],
+): Promise<(string | null)[] | undefined> {
+  const result = await sql<{ keys: (string | null)[] }>`
+    select array[${sql.join(columns.map((column) => sql.ref(column)))}]::text[] as keys
+    from ${sql.table(tableOf[entity])}
+    where workspace_id = ${workspaceId} and id = ${id} and deleted_at is null
+      and merged_into is null
+  `.execute(db)
+  return result.rows[0]?.keys
 }
 
 export function selectContactSummaries(db: Database, workspaceId: string, ids: string[]) {

@@ -74,7 +74,7 @@ export function mergeRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags: ['Duplicates'],
           summary: 'Groups of likely duplicate contacts',
           description:
-            'reason: email (case, spaces and plus-addressing ignored), name_phone (same first and last name and phone digits), name_company (same name on the same account). Groups are ordered by reason, then key.',
+            'reason: email (case, spaces and plus-addressing ignored), name_phone (same first and last name and phone digits), name_company (same name on the same account). Groups are ordered by reason, then key. With contactId, only the groups that contact is in (404 if it is not a live contact).',
           querystring: ContactDuplicatesQuery,
           response: {
             200: listEnvelope(
@@ -93,7 +93,7 @@ export function mergeRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags: ['Duplicates'],
           summary: 'Groups of likely duplicate accounts',
           description:
-            'reason: domain (scheme, www., path and trailing dots ignored), name (case, punctuation and legal forms such as Inc, GmbH, Ltd ignored). Groups are ordered by reason, then key.',
+            'reason: domain (scheme, www., path and trailing dots ignored), name (case, punctuation and legal forms such as Inc, GmbH, Ltd ignored). Groups are ordered by reason, then key. With accountId, only the groups that account is in (404 if it is not a live account).',
           querystring: AccountDuplicatesQuery,
           response: {
             200: listEnvelope(group(z.enum(['domain', 'name']), AccountDuplicate)),
