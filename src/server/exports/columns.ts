@@ -1,17 +1,30 @@
 import { type Expression, type RawBuilder, sql } from 'kysely'
+import { currencyDigits } from '../imports/values.ts'
 
 /**
- * How a value is written: the API's representation (docs/export.md). Times are ISO 8601 UTC with
- * the database's microseconds, so a round trip loses nothing; money is integer minor units next to its currency; lists and
- * nested rows are JSON (in CSV, a JSON text in one cell).
+ * How a value is written (docs/export.md). Times are ISO 8601 UTC with the database's
+ * microseconds, so a round trip loses nothing; lists and nested rows are JSON (in CSV, a JSON text
+ * in one cell). Money is the API's integer minor units in JSONL and a major-unit decimal in CSV
+ * (1234.50 EUR, 1234 JPY), the form a spreadsheet shows and the importer reads back.
  */
-export type ColumnKind = 'text' | 'number' | 'boolean' | 'time' | 'date' | 'array' | 'json'
+export type ColumnKind =
+  | 'text'
+  | 'number'
+  | 'boolean'
+  | 'time'
+  | 'date'
+  | 'array'
+  | 'json'
+  | 'money'
 
 export interface ExportColumn {
   /** The API's field key (or a natural key such as `account.domain`): the CSV header. */
   key: string
   kind: ColumnKind
   sql: Expression<unknown>
+  /** Money: the currency its minor units are of. JSON: the CSV cell's value, when it differs. */
+  currency?: Expression<unknown>
+  csv?: Expression<unknown>
 }
 
 const ref = (column: string) => sql.ref(column)
@@ -27,6 +40,45 @@ export const expr = (key: string, kind: ColumnKind, value: Expression<unknown>):
   kind,
   sql: value,
 })
+
+/** An amount in minor units of the currency in `currency` (a column). */
+export const money = (key: string, column: string, currency: string): ExportColumn => ({
+  key,
+  kind: 'money',
+  sql: ref(column),
+  currency: ref(currency),
+})
+
+/** A JSON cell whose CSV form differs from its JSONL form (money in major units). */
+const nested = (
+  key: string,
+  json: Expression<unknown>,
+  csv: Expression<unknown>,
+): ExportColumn => ({
+  key,
+  kind: 'json',
+  sql: json,
+  csv,
+})
+
+// Currencies whose minor unit is not 1/100 (JPY 0, KWD 3): the same table the importer reads.
+const oddDigits = Intl.supportedValuesOf('currency')
+  .map((code) => [code, currencyDigits(code)] as const)
+  .filter(([, digits]) => digits !== 2)
+
+/** The decimals of the currency in `currency` (2 when unknown or null), as SQL. */
+function digitsOf(currency: Expression<unknown>): RawBuilder<number> {
+  const cases = oddDigits.map(
+    ([code, digits]) => sql`when ${sql.lit(code)} then ${sql.lit(digits)}`,
+  )
+  return sql<number>`(case upper(${currency}::text) ${sql.join(cases, sql` `)} else 2 end)`
+}
+
+/** Minor units as a major-unit decimal with the currency's digits: 123450 EUR → 1234.50. */
+export function majorUnits(amount: Expression<unknown>, currency: Expression<unknown>) {
+  const digits = digitsOf(currency)
+  return sql`round((${amount})::numeric / power(10::numeric, ${digits}), ${digits})`
+}
 
 // PostgreSQL's ISO DateStyle (which node-postgres relies on too) with a T and a Z: twice as fast
 // as to_char on a million rows.
@@ -45,14 +97,17 @@ export function csvValue(column: ExportColumn): RawBuilder<unknown> {
     case 'number':
       return sql`${column.sql}`
     case 'boolean':
-    case 'json':
       return sql`(${column.sql})::text`
+    case 'json':
+      return sql`(${column.csv ?? column.sql})::text`
     case 'time':
       return isoTime(column.sql)
     case 'date':
       return isoDate(column.sql)
     case 'array':
       return sql`to_json(${column.sql})::text`
+    case 'money':
+      return sql`(${majorUnits(column.sql, column.currency ?? sql`null`)})::text`
   }
 }
 
@@ -86,7 +141,7 @@ export const accountColumns: ExportColumn[] = [
   col('domain', 'text', 'a.domain'),
   col('industry', 'text', 'a.industry'),
   col('employees', 'number', 'a.employees'),
-  col('annualRevenue', 'number', 'a.annualRevenue'),
+  money('annualRevenue', 'a.annualRevenue', 'a.annualRevenueCurrency'),
   col('annualRevenueCurrency', 'text', 'a.annualRevenueCurrency'),
   col('country', 'text', 'a.country'),
   col('region', 'text', 'a.region'),
@@ -123,7 +178,7 @@ export const productColumns: ExportColumn[] = [
   col('id', 'text', 'p.id'),
   col('name', 'text', 'p.name'),
   col('family', 'text', 'p.family'),
-  col('price', 'number', 'p.price'),
+  money('price', 'p.price', 'p.currency'),
   col('currency', 'text', 'p.currency'),
   col('icpIndustries', 'array', 'p.icpIndustries'),
   col('icpEmployeesMin', 'number', 'p.icpEmployeesMin'),
@@ -133,15 +188,18 @@ export const productColumns: ExportColumn[] = [
   ...stamps('p'),
 ]
 
-// The buying group and the line items travel with the deal, keyed by email and product name.
+// The buying group and the line items travel with the deal, keyed by email (or external id) and
+// product name.
 const dealContacts = sql`(select coalesce(json_agg(json_build_object('contactId', dc.contact_id,
-    'email', ct.email, 'role', dc.role, 'isPrimary', dc.is_primary)
+    'email', ct.email, 'externalSource', ct.external_source, 'externalId', ct.external_id,
+    'role', dc.role, 'isPrimary', dc.is_primary)
     order by dc.is_primary desc, ct.email, dc.contact_id), '[]'::json)
   from deal_contacts as dc join contacts as ct
     on ct.workspace_id = dc.workspace_id and ct.id = dc.contact_id and ct.deleted_at is null
   where dc.workspace_id = d.workspace_id and dc.deal_id = d.id)`
-const dealLineItems = sql`(select coalesce(json_agg(json_build_object('productId', li.product_id,
-    'productName', pr.name, 'quantity', li.quantity, 'unitPrice', li.unit_price)
+const dealLineItems = (unitPrice: Expression<unknown>) => sql`(select coalesce(json_agg(
+    json_build_object('productId', li.product_id, 'productName', pr.name,
+      'quantity', li.quantity, 'unitPrice', ${unitPrice})
     order by li.position, li.id), '[]'::json)
   from deal_line_items as li join products as pr
     on pr.workspace_id = li.workspace_id and pr.id = li.product_id
@@ -157,7 +215,7 @@ export const dealColumns: ExportColumn[] = [
   col('pipeline.name', 'text', 'pl.name'),
   col('stageId', 'text', 'd.stageId'),
   col('stage.name', 'text', 's.name'),
-  col('amount', 'number', 'd.amount'),
+  money('amount', 'd.amount', 'd.currency'),
   col('currency', 'text', 'd.currency'),
   col('closeDate', 'date', 'd.closeDate'),
   col('closedAt', 'time', 'd.closedAt'),
@@ -171,7 +229,11 @@ export const dealColumns: ExportColumn[] = [
   col('sourceCampaignId', 'text', 'd.sourceCampaignId'),
   col('sourceCampaign.name', 'text', 'cmp.name'),
   expr('contacts', 'json', dealContacts),
-  expr('lineItems', 'json', dealLineItems),
+  nested(
+    'lineItems',
+    dealLineItems(ref('li.unitPrice')),
+    dealLineItems(majorUnits(ref('li.unitPrice'), ref('d.currency'))),
+  ),
   ...stamps('d'),
 ]
 
@@ -194,12 +256,12 @@ export const activityColumns: ExportColumn[] = [
   col('dueAt', 'time', 'a.dueAt'),
   col('doneAt', 'time', 'a.doneAt'),
   col('outcome', 'text', 'a.outcome'),
-  col('createdAt', 'time', 'a.createdAt'),
-  col('updatedAt', 'time', 'a.updatedAt'),
+  ...stamps('a'),
 ]
 
-const campaignCosts = sql`(select coalesce(json_agg(json_build_object('incurredOn', cc.incurred_on,
-    'amount', cc.amount, 'currency', cc.currency, 'note', cc.note)
+const campaignCosts = (amount: Expression<unknown>) => sql`(select coalesce(json_agg(
+    json_build_object('incurredOn', cc.incurred_on, 'amount', ${amount},
+      'currency', cc.currency, 'note', cc.note)
     order by cc.incurred_on, cc.id), '[]'::json)
   from campaign_costs as cc where cc.workspace_id = c.workspace_id and cc.campaign_id = c.id)`
 
@@ -210,13 +272,17 @@ export const campaignColumns: ExportColumn[] = [
   col('type', 'text', 'c.type'),
   col('startsOn', 'date', 'c.startsOn'),
   col('endsOn', 'date', 'c.endsOn'),
-  col('budget', 'number', 'c.budget'),
+  money('budget', 'c.budget', 'c.currency'),
   col('currency', 'text', 'c.currency'),
   col('utmCampaigns', 'array', 'c.utmCampaigns'),
   col('goalLeads', 'number', 'c.goalLeads'),
   col('goalMqls', 'number', 'c.goalMqls'),
-  col('goalPipeline', 'number', 'c.goalPipeline'),
+  money('goalPipeline', 'c.goalPipeline', 'c.currency'),
   ...owner('c'),
-  expr('costs', 'json', campaignCosts),
+  nested(
+    'costs',
+    campaignCosts(ref('cc.amount')),
+    campaignCosts(majorUnits(ref('cc.amount'), ref('cc.currency'))),
+  ),
   ...stamps('c'),
 ]

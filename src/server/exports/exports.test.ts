@@ -188,10 +188,10 @@ describe('GET /api/v1/exports/{entity}', () => {
     }
   })
 
-  it('writes money as minor units, times in UTC and links as JSON', async () => {
+  it('writes money in major units in CSV and minor in JSONL, times in UTC, links as JSON', async () => {
     const [row] = csvRows((await download('deals', { q: 'acme' })).body)
     expect(row).toMatchObject({
-      amount: '199800',
+      amount: '1998.00',
       currency: 'USD',
       closeDate: '2026-06-30',
       'account.domain': 'acme.example',
@@ -202,11 +202,20 @@ describe('GET /api/v1/exports/{entity}', () => {
       'custom.score': '7.5',
     })
     expect(JSON.parse(row?.contacts ?? '')).toEqual([
-      { contactId: contact.id, email: 'ada@acme.example', role: 'champion', isPrimary: true },
+      {
+        contactId: contact.id,
+        email: 'ada@acme.example',
+        externalSource: null,
+        externalId: null,
+        role: 'champion',
+        isPrimary: true,
+      },
     ])
     expect(JSON.parse(row?.lineItems ?? '')).toEqual([
-      { productId: product.id, productName: 'Robot Arm', quantity: 2, unitPrice: 99900 },
+      { productId: product.id, productName: 'Robot Arm', quantity: 2, unitPrice: 999 },
     ])
+    const [line] = jsonLines((await download('deals', { format: 'jsonl', q: 'acme' })).body)
+    expect(line).toMatchObject({ amount: 199800, lineItems: [{ unitPrice: 99900 }] })
     const [activity] = jsonLines((await download('activities', { format: 'jsonl' })).body).filter(
       (line) => line.type === 'call',
     )
@@ -221,7 +230,7 @@ describe('GET /api/v1/exports/{entity}', () => {
       costs: [{ incurredOn: '2026-03-01', amount: 1200, note: null }],
     })
     const [acc] = csvRows((await download('accounts', { q: 'acme' })).body)
-    expect(acc).toMatchObject({ annualRevenue: '123456', annualRevenueCurrency: 'EUR' })
+    expect(acc).toMatchObject({ annualRevenue: '1234.56', annualRevenueCurrency: 'EUR' })
   })
 
   it('applies the sort of the list', async () => {

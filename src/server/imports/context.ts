@@ -94,6 +94,7 @@ export function assignIds(
   existing: Map<string, string>,
 ): { row: PreparedRow; id: string; isNew: boolean }[] {
   const byKey = new Map<string, { row: PreparedRow; id: string; isNew: boolean }>()
+  const byId = new Map<string, { row: PreparedRow; id: string; isNew: boolean }>()
   const out: { row: PreparedRow; id: string; isNew: boolean }[] = []
   for (const row of rows) {
     const keys = keysOf(row)
@@ -105,8 +106,17 @@ export function assignIds(
       continue
     }
     const found = keys.map((k) => existing.get(k)).find((id) => id !== undefined)
+    // Two keys may lead to one record (an external id and a merged-away record's domain).
+    const same = found === undefined ? undefined : byId.get(found)
+    if (same) {
+      Object.assign(same.row.values, row.values)
+      Object.assign(same.row.custom, row.custom)
+      for (const k of keys) byKey.set(k, same)
+      continue
+    }
     const entry = { row, id: found ?? uuidv7(), isNew: found === undefined }
     for (const k of keys) byKey.set(k, entry)
+    byId.set(entry.id, entry)
     out.push(entry)
   }
   return out

@@ -26,9 +26,10 @@ import type {
 } from './types.ts'
 import type { DateOrder } from './values.ts'
 import { writeAccounts } from './write-accounts.ts'
+import { writeActivities } from './write-activities.ts'
 import { writeContacts } from './write-contacts.ts'
 import { writeDeals } from './write-deals.ts'
-import { writeActivities, writeCampaigns, writeProducts } from './write-simple.ts'
+import { writeCampaigns, writeProducts } from './write-simple.ts'
 
 /** Rows written per transaction: big enough for set-based SQL, small enough to keep memory flat. */
 export const batchSize = 5000
@@ -44,7 +45,8 @@ const writers: Record<ImportEntity, BatchWriter> = {
 
 // A contact needs an email or a name (contacts/rules.ts); an external id finds an existing one.
 const anyOfFields: Partial<Record<ImportEntity, string[]>> = {
-  contacts: ['email', 'firstName', 'lastName', 'externalId'],
+  contacts: ['email', 'firstName', 'lastName', 'externalId', 'sourceId'],
+  deals: ['name', 'externalId', 'sourceId'],
 }
 
 interface Plan {

@@ -20,6 +20,9 @@ export type ImportFieldType =
   | 'currency'
   | 'country'
   | 'domain'
+  | 'list'
+  | 'json'
+  | 'utm'
 
 /**
  * A field a CSV column can fill. Fields with a `column` are written to it; the others name a
@@ -41,16 +44,24 @@ export interface ImportField {
 const text = (key: string, label: string, column: string, max = 200, aliases: string[] = []) =>
   ({ key, label, type: 'text', column, sqlType: 'text', max, aliases }) satisfies ImportField
 
+// `id` (a record's id in the system the file came from) fills externalId when that is empty, so an
+// export of another workspace keeps its records' external ids and links by them (rows.ts).
 const external: ImportField[] = [
   text('externalSource', 'External source', 'external_source', 100, ['source system']),
-  text('externalId', 'External id', 'external_id', 200, ['record id', 'id']),
+  text('externalId', 'External id', 'external_id', 200),
+  { key: 'sourceId', label: 'Record id', type: 'text', max: 200, aliases: ['record id', 'id'] },
 ]
+// The owner's email is the natural key; an exported ownerId means nothing in another workspace.
 const owner: ImportField = {
   key: 'owner',
   label: 'Owner (email or name)',
   type: 'text',
-  aliases: ['owner email', 'owner name', 'ownerId'],
+  aliases: ['owner email', 'owner name'],
 }
+const list = (key: string, label: string, column: string, max = 100) =>
+  ({ key, label, type: 'list', column, sqlType: 'text[]', max }) satisfies ImportField
+const integer = (key: string, label: string, column: string) =>
+  ({ key, label, type: 'integer', column, sqlType: 'int' }) satisfies ImportField
 const accountName: ImportField = {
   key: 'account',
   label: 'Account name',
@@ -79,6 +90,7 @@ const contactFields: ImportField[] = [
   text('firstName', 'First name', 'first_name', 100),
   text('lastName', 'Last name', 'last_name', 100, ['surname']),
   text('title', 'Job title', 'title', 200, ['job title']),
+  text('persona', 'Persona', 'persona', 63),
   { key: 'phone', label: 'Phone', type: 'phone', column: 'phone', sqlType: 'text' },
   lifecycle,
   {
@@ -93,6 +105,20 @@ const contactFields: ImportField[] = [
   accountName,
   accountDomain,
   text('source', 'Source', 'source', 100),
+  {
+    key: 'firstTouchUtm',
+    label: 'First touch UTM',
+    type: 'utm',
+    column: 'first_touch_utm',
+    sqlType: 'jsonb',
+  },
+  {
+    key: 'lastTouchUtm',
+    label: 'Last touch UTM',
+    type: 'utm',
+    column: 'last_touch_utm',
+    sqlType: 'jsonb',
+  },
   {
     key: 'emailOptIn',
     label: 'Email opt-in',
@@ -156,18 +182,26 @@ const productFields: ImportField[] = [
   text('family', 'Family', 'family', 100, ['product family']),
   { key: 'price', label: 'Price', type: 'money', column: 'price', sqlType: 'bigint' },
   { key: 'currency', label: 'Currency', type: 'currency', column: 'currency', sqlType: 'text' },
+  list('icpIndustries', 'ICP industries', 'icp_industries'),
+  integer('icpEmployeesMin', 'ICP employees from', 'icp_employees_min'),
+  integer('icpEmployeesMax', 'ICP employees to', 'icp_employees_max'),
+  list('icpRegions', 'ICP regions', 'icp_regions'),
+  list('icpProblems', 'ICP problems solved', 'icp_problems'),
   ...external,
 ]
 
 const dealFields: ImportField[] = [
-  { ...text('name', 'Name', 'name', 200, ['deal name', 'opportunity name']), required: true },
+  // Not required: a file of deals with external ids but no names names them (write-deals.ts).
+  text('name', 'Name', 'name', 200, ['deal name', 'opportunity name']),
   accountName,
   accountDomain,
-  { key: 'pipeline', label: 'Pipeline', type: 'text' },
-  { key: 'stage', label: 'Stage', type: 'text', aliases: ['deal stage'] },
+  { key: 'pipeline', label: 'Pipeline', type: 'text', aliases: ['pipeline name'] },
+  { key: 'stage', label: 'Stage', type: 'text', aliases: ['deal stage', 'stage name'] },
   { key: 'amount', label: 'Amount', type: 'money', column: 'amount', sqlType: 'bigint' },
   { key: 'currency', label: 'Currency', type: 'currency', column: 'currency', sqlType: 'text' },
   { key: 'closeDate', label: 'Close date', type: 'date', column: 'close_date', sqlType: 'date' },
+  // Written by the writer with the stage (a closed deal keeps the time it closed).
+  { key: 'closedAt', label: 'Closed at', type: 'timestamp' },
   owner,
   {
     key: 'forecastCategory',
@@ -185,6 +219,8 @@ const dealFields: ImportField[] = [
     sqlType: 'text',
     values: lossReasons,
   },
+  // Another system's free-text reason: our value when it reads as one, else kept in the notes.
+  { key: 'lossReasonText', label: 'Loss reason (free text)', type: 'text', max: 5000 },
   text('lossCompetitor', 'Competitor lost to', 'loss_competitor', 200),
   text('lossNotes', 'Loss notes', 'loss_notes', 5000),
   {
@@ -194,6 +230,24 @@ const dealFields: ImportField[] = [
     column: 'marketing_could_help',
     sqlType: 'text',
     values: marketingCouldHelpAnswers,
+  },
+  list('needs', 'Needs', 'needs'),
+  {
+    key: 'sourceCampaign',
+    label: 'Source campaign (name)',
+    type: 'text',
+    max: 200,
+    aliases: ['source campaign name', 'source campaign'],
+  },
+  { key: 'contacts', label: 'Contacts (JSON: email, role, isPrimary)', type: 'json' },
+  { key: 'lineItems', label: 'Line items (JSON: productName, quantity, unitPrice)', type: 'json' },
+  // A spreadsheet's one product per deal: one line item, quantity 1, priced at the deal's amount.
+  {
+    key: 'product',
+    label: 'Product (name; one line item at the amount)',
+    type: 'text',
+    max: 200,
+    aliases: ['product', 'product name'],
   },
   ...external,
 ]
@@ -212,7 +266,18 @@ const activityFields: ImportField[] = [
   { ...text('subject', 'Subject', 'subject', 300), required: true },
   text('body', 'Body', 'body', 20_000, ['notes', 'description']),
   { key: 'contact', label: 'Contact email', type: 'email', aliases: ['contact email'] },
+  {
+    key: 'contactRef',
+    label: 'Contact id (its external id here)',
+    type: 'text',
+    aliases: ['contactId'],
+  },
   accountName,
+  accountDomain,
+  { key: 'deal', label: 'Deal name', type: 'text', max: 200, aliases: ['deal name'] },
+  { key: 'dealRef', label: 'Deal id (its external id here)', type: 'text', aliases: ['dealId'] },
+  { key: 'dealExternalSource', label: 'Deal external source', type: 'text', max: 100 },
+  { key: 'dealExternalId', label: 'Deal external id', type: 'text', max: 200 },
   owner,
   {
     key: 'occurredAt',
@@ -243,7 +308,18 @@ const campaignFields: ImportField[] = [
   { key: 'endsOn', label: 'Ends on', type: 'date', column: 'ends_on', sqlType: 'date' },
   { key: 'budget', label: 'Budget', type: 'money', column: 'budget', sqlType: 'bigint' },
   { key: 'currency', label: 'Currency', type: 'currency', column: 'currency', sqlType: 'text' },
+  list('utmCampaigns', 'UTM campaign keys', 'utm_campaigns', 200),
+  integer('goalLeads', 'Goal: leads', 'goal_leads'),
+  integer('goalMqls', 'Goal: MQLs', 'goal_mqls'),
+  {
+    key: 'goalPipeline',
+    label: 'Goal: pipeline',
+    type: 'money',
+    column: 'goal_pipeline',
+    sqlType: 'bigint',
+  },
   owner,
+  { key: 'costs', label: 'Costs (JSON: incurredOn, amount, currency, note)', type: 'json' },
   ...external,
 ]
 

@@ -338,11 +338,11 @@ describe('import engine', () => {
     })
   }
 
-  it('rejects deals without a name column', async () => {
+  it('rejects deals with neither a name nor an external id column', async () => {
     const error = await importText('amount,stage\n10,Demo\n', { entity: 'deals' }).catch(
       (e: unknown) => e,
     )
-    expect((error as AppError).message).toMatch(/missing required column: name/)
+    expect((error as AppError).message).toMatch(/missing required column: one of name, externalId/)
   })
 
   it('previews the columns, first rows and proposed mapping', async () => {

@@ -96,6 +96,7 @@ const hubspotPresets: Partial<Record<ImportEntity, PresetMapping>> = {
       Pipeline: 'pipeline',
       'Associated Company': 'account',
       'Currency code': 'currency',
+      'Closed Lost Reason': 'lossReasonText',
       ...hubspotOwner,
     },
     values: { stage: hubspotDealStages, pipeline: { 'Sales Pipeline': 'Sales', default: 'Sales' } },
@@ -180,6 +181,7 @@ const salesforcePresets: Partial<Record<ImportEntity, PresetMapping>> = {
       'Forecast Category': 'forecastCategory',
       'Opportunity Currency': 'currency',
       Currency: 'currency',
+      'Loss Reason': 'lossReasonText',
     },
     values: {
       stage: salesforceStages,

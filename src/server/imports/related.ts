@@ -9,6 +9,7 @@ import {
 import type { DB } from '../db/schema.ts'
 import { type ImportContext, rowError } from './context.ts'
 import type { PreparedRow } from './rows.ts'
+import { followMerges } from './trash.ts'
 import type { RowError } from './types.ts'
 
 /**
@@ -33,11 +34,11 @@ export async function resolveAccounts(
         .map((n) => n.toLowerCase()),
     ),
   ]
-  const found = await db
+  const all = await db
     .selectFrom('accounts')
-    .select(['id', 'domain', sql<string>`lower(name)`.as('lowerName')])
+    .select(['id', 'domain', 'mergedInto', sql<string>`lower(name)`.as('lowerName')])
     .where('workspaceId', '=', ctx.workspaceId)
-    .where('deletedAt', 'is', null)
+    .where((eb) => eb.or([eb('deletedAt', 'is', null), eb('mergedInto', 'is not', null)]))
     .where((eb) =>
       eb.or([
         ...(domains.length ? [eb('domain', '=', eb.fn.any(eb.val(domains)))] : []),
@@ -47,10 +48,19 @@ export async function resolveAccounts(
     .orderBy('createdAt')
     .execute()
   const byKey = new Map<string, string>()
-  for (const a of found) {
+  for (const a of all.filter((x) => x.mergedInto === null)) {
     if (a.domain && !byKey.has(`d:${a.domain}`)) byKey.set(`d:${a.domain}`, a.id)
     if (!byKey.has(`n:${a.lowerName}`)) byKey.set(`n:${a.lowerName}`, a.id)
   }
+  // An account merged into another is named by its old domain or name: link its survivor.
+  const merged = new Map<string, string>()
+  for (const a of all.filter((x) => x.mergedInto !== null)) {
+    for (const key of [...(a.domain ? [`d:${a.domain}`] : []), `n:${a.lowerName}`])
+      if (!byKey.has(key) && !merged.has(key)) merged.set(key, a.id)
+  }
+  if (merged.size > 0)
+    for (const [key, id] of await followMerges(db, 'accounts', ctx.workspaceId, merged))
+      byKey.set(key, id)
   const created: { id: string; name: string; domain: string | null }[] = []
   for (const row of named) {
     const domain = isString(row.values.accountDomain) ? row.values.accountDomain : null

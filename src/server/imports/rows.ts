@@ -1,3 +1,6 @@
+import countries from 'i18n-iso-countries'
+import english from 'i18n-iso-countries/langs/en.json' with { type: 'json' }
+import { Utm } from '../contacts/input.ts'
 import { normalizeDomain } from '../records/common.ts'
 import { Country, Currency } from '../records/fields.ts'
 import type { CsvRow } from './csv.ts'
@@ -25,6 +28,8 @@ export interface PreparedRow {
   custom: Record<string, unknown>
   /** field key → the CSV column it came from, for error messages. */
   columns: Record<string, string>
+  /** Its record was found through a merged-away record's key, which the survivor does not take. */
+  keyOnly?: boolean
 }
 
 const phone = /^\+?[0-9 ()./-]{3,40}(\s*(x|ext\.?)\s*[0-9]{1,6})?$/i
@@ -47,6 +52,23 @@ function parseText(raw: string, max: number | undefined): string {
   if (max !== undefined && value.length > max)
     throw new CellError(`is longer than ${max} characters`)
   return value
+}
+
+/** A list cell: a JSON array (as exports write it) or values separated by ";". */
+function parseList(raw: string): string[] {
+  const value = raw.trim()
+  const items = value.startsWith('[') ? parseJson(value) : value.split(';')
+  if (!Array.isArray(items) || items.some((i) => typeof i !== 'string'))
+    throw new CellError(`"${raw}" is not a list such as a;b or ["a","b"]`)
+  return [...new Set(items.map((i: string) => i.trim()).filter((i) => i !== ''))]
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw)
+  } catch {
+    throw new CellError(`is not valid JSON (${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw})`)
+  }
 }
 
 function parseCell(field: ImportField, raw: string, order: DateOrder, digits: number): unknown {
@@ -74,21 +96,43 @@ function parseCell(field: ImportField, raw: string, order: DateOrder, digits: nu
     case 'enum':
       return parseEnum(raw, field.values ?? [])
     case 'multi':
-      return raw
-        .split(';')
-        .map((v) => v.trim())
-        .filter((v) => v !== '')
-        .map((v) => parseEnum(v, field.values ?? []))
+      return parseList(raw).map((v) => parseEnum(v, field.values ?? []))
+    case 'list': {
+      const items = parseList(raw)
+      const long = items.find((i) => i.length > (field.max ?? 100))
+      if (long) throw new CellError(`"${long}" is longer than ${field.max ?? 100} characters`)
+      return items
+    }
+    case 'json':
+      return parseJson(raw)
+    case 'utm': {
+      const utm = Utm.safeParse(parseJson(raw))
+      if (!utm.success) throw new CellError(`"${raw}" is not a JSON object of utm_* values`)
+      return utm.data
+    }
     case 'currency':
       return checked(Currency.safeParse(raw), raw, 'an ISO 4217 currency code such as USD')
     case 'country':
-      return checked(Country.safeParse(raw), raw, 'an ISO 3166 country code such as DE')
+      return parseCountry(raw)
     case 'domain': {
       const domain = normalizeDomain(raw)
       if (!domain) throw new CellError(`"${raw}" is not a domain such as example.com`)
       return domain
     }
   }
+}
+
+/** A country code ("DE") or an English name ("Germany", "USA", "United Kingdom") → its code. */
+countries.registerLocale(english)
+
+function parseCountry(raw: string): string {
+  const code = Country.safeParse(raw)
+  if (code.success) return code.data
+  const named = countries.getAlpha2Code(raw.trim(), 'en')
+  if (named) return named
+  throw new CellError(
+    `"${raw}" is not a country code such as DE or an English country name; map it with --values country:"${raw}"=<code>`,
+  )
 }
 
 function checked(
@@ -149,6 +193,14 @@ export function prepareRow(
     } catch (error) {
       if (!(error instanceof CellError)) throw error
       return { line: row.line, column: header, reason: `${field.key}: ${error.message}` }
+    }
+  }
+  const { sourceId } = prepared.values
+  if (sourceId !== undefined) {
+    delete prepared.values.sourceId
+    if (prepared.values.externalId === undefined) {
+      prepared.values.externalId = sourceId
+      prepared.columns.externalId = prepared.columns.sourceId ?? 'id'
     }
   }
   return prepared

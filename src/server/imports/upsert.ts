@@ -71,6 +71,26 @@ export async function upsertRows(
   }
 }
 
+const defaultsByTable = new Map<string, Promise<Map<string, string>>>()
+
+/** Column → default expression of the table's NOT NULL columns that have one (our schema's). */
+function notNullDefaults(db: Kysely<DB>, table: UpsertTable): Promise<Map<string, string>> {
+  let found = defaultsByTable.get(table)
+  if (!found) {
+    found = sql<{ name: string; fallback: string }>`
+      select column_name as name, column_default as fallback
+      from information_schema.columns
+      where table_schema = current_schema() and table_name = ${table}
+        and is_nullable = 'NO' and column_default is not null
+    `
+      .execute(db)
+      .then((result) => new Map(result.rows.map((r) => [r.name, r.fallback])))
+    found.catch(() => defaultsByTable.delete(table))
+    defaultsByTable.set(table, found)
+  }
+  return found
+}
+
 const recordType = (all: UpsertColumn[]) =>
   sql.join(all.map((c) => sql`${sql.id(c.name)} ${sql.raw(c.type)}`))
 
@@ -82,10 +102,15 @@ async function insertRows(
   records: Record<string, unknown>[],
 ): Promise<string[]> {
   if (records.length === 0) return []
+  const defaults = await notNullDefaults(db, table)
+  // An empty cell of a new record gets the column's default, as an insert without it would.
   const selected = sql.join(
-    all.map((c) =>
-      c.name === 'custom' ? sql`coalesce(r.custom, '{}'::jsonb)` : sql.ref(`r.${c.name}`),
-    ),
+    all.map((c) => {
+      const fallback = defaults.get(c.name)
+      return fallback
+        ? sql`coalesce(${sql.ref(`r.${c.name}`)}, ${sql.raw(fallback)})`
+        : sql.ref(`r.${c.name}`)
+    }),
   )
   const result = await sql<{ id: string }>`
     insert into ${sql.table(table)} (workspace_id, ${sql.join(all.map((c) => sql.id(c.name)))})

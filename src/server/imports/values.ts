@@ -74,9 +74,13 @@ export function parseInteger(raw: string): number {
   return n
 }
 
-/** Money in minor units of a currency with `digits` decimals (2 for most). */
+/**
+ * Money in minor units of a currency with `digits` decimals (2 for most). For a currency of three
+ * decimals (KWD), "1.250" is read as the decimal an export writes, not as 1250.
+ */
 export function parseMoney(raw: string, digits = 2): number {
-  const n = parseDecimal(raw)
+  const plain = raw.trim()
+  const n = digits === 3 && /^[0-9]+\.[0-9]{3}$/.test(plain) ? Number(plain) : parseDecimal(raw)
   if (!Number.isFinite(n)) throw new CellError(`"${raw}" is not an amount such as 1234.50`)
   if (n < 0) throw new CellError(`"${raw}" is negative`)
   const minor = Math.round(n * 10 ** digits)
@@ -96,7 +100,7 @@ export function parseBoolean(raw: string): boolean {
 }
 
 const isoDateTime =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/
 const slashDate =
   /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/
 
@@ -114,6 +118,8 @@ export function dateOrderOf(raw: string): DateOrder | undefined {
 interface DateParts {
   day: string
   time: string | undefined
+  /** Decimals of the second as written (an export's microseconds). */
+  fraction?: string
 }
 
 /**
@@ -128,9 +134,10 @@ function parseDateParts(raw: string, order: DateOrder): DateParts {
     const day = `${iso[1]}-${iso[2]}-${iso[3]}`
     if (!isRealDate(day)) throw new CellError(`"${raw}" is not a real date`)
     if (iso[4] === undefined) return { day, time: undefined }
-    const zone = iso[7] ?? 'Z'
-    const time = `${day}T${iso[4]}:${iso[5]}:${iso[6] ?? '00'}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`
-    return { day, time }
+    const zone = iso[8] ?? 'Z'
+    const ms = iso[7] ? `.${iso[7].slice(0, 3)}` : ''
+    const time = `${day}T${iso[4]}:${iso[5]}:${iso[6] ?? '00'}${ms}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`
+    return { day, time, fraction: iso[7] }
   }
   const m = slashDate.exec(value)
   if (!m) {
@@ -157,11 +164,14 @@ export function parseDate(raw: string, order: DateOrder): string {
   return parseDateParts(raw, order).day
 }
 
+/** A time as ISO 8601 UTC, keeping every decimal of the second (PostgreSQL keeps microseconds). */
 export function parseTimestamp(raw: string, order: DateOrder): string {
-  const { day, time } = parseDateParts(raw, order)
+  const { day, time, fraction } = parseDateParts(raw, order)
   const at = new Date(time ?? `${day}T00:00:00Z`)
   if (Number.isNaN(at.getTime())) throw new CellError(`"${raw}" is not a real time`)
-  return at.toISOString()
+  // Offsets are whole minutes, so the decimals of the second are the same in UTC.
+  const iso = at.toISOString()
+  return fraction && fraction.length > 3 ? `${iso.slice(0, 19)}.${fraction.slice(0, 6)}Z` : iso
 }
 
 /** The decimals of a currency's minor unit (JPY 0, USD 2). */

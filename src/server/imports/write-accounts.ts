@@ -11,6 +11,7 @@ import {
 } from './context.ts'
 import { insertLifecycleEntries, planLifecycle } from './related.ts'
 import type { PreparedRow } from './rows.ts'
+import { dropKeyValues, followMerges, markMerged, routeTrashedKeys } from './trash.ts'
 import type { RowError } from './types.ts'
 import { upsertRows } from './upsert.ts'
 import { checkCustom, columnsOf, recordOf } from './write-common.ts'
@@ -24,27 +25,64 @@ async function existingAccounts(db: Kysely<DB>, ctx: ImportContext, rows: Prepar
     .filter(str)
     .map((n) => n.toLowerCase())
   const externalIds = rows.map((r) => r.values.externalId).filter(str)
-  return db
-    .selectFrom('accounts')
-    .select(['id', 'domain', 'externalSource', 'externalId', 'lifecycleStage'])
-    .select(sql<string>`lower(name)`.as('lowerName'))
-    .where('workspaceId', '=', ctx.workspaceId)
-    .where('deletedAt', 'is', null)
-    .where((eb) =>
-      eb.or([
-        ...(domains.length ? [eb('domain', '=', eb.fn.any(eb.val(domains)))] : []),
-        ...(names.length ? [eb(sql`lower(name)`, '=', eb.fn.any(eb.val(names)))] : []),
-        ...(externalIds.length ? [eb('externalId', '=', eb.fn.any(eb.val(externalIds)))] : []),
-      ]),
-    )
-    .orderBy('createdAt')
-    .execute()
+  return (
+    db
+      .selectFrom('accounts')
+      .select(['id', 'domain', 'externalSource', 'externalId', 'lifecycleStage', 'mergedInto'])
+      .select(sql<string>`lower(name)`.as('lowerName'))
+      .where('workspaceId', '=', ctx.workspaceId)
+      // Accounts merged into another answer for their survivor (issue 4).
+      .where((eb) => eb.or([eb('deletedAt', 'is', null), eb('mergedInto', 'is not', null)]))
+      .where((eb) =>
+        eb.or([
+          ...(domains.length ? [eb('domain', '=', eb.fn.any(eb.val(domains)))] : []),
+          ...(names.length ? [eb(sql`lower(name)`, '=', eb.fn.any(eb.val(names)))] : []),
+          ...(externalIds.length ? [eb('externalId', '=', eb.fn.any(eb.val(externalIds)))] : []),
+        ]),
+      )
+      .orderBy('createdAt')
+      .execute()
+  )
+}
+
+function keysOfAccount(a: {
+  domain: string | null
+  lowerName: string
+  externalSource: string | null
+  externalId: string | null
+}) {
+  return [
+    ...(a.domain ? [`d:${a.domain}`] : []),
+    `n:${a.lowerName}`,
+    ...externalKeyOf(a.externalSource, a.externalId),
+  ]
 }
 
 // Natural key of an account: its normalised domain, else its name, else its external id.
 const accountKeys = (row: PreparedRow) => {
   if (str(row.values.domain)) return [`d:${row.values.domain}`, ...externalKey(row)]
   return [`n:${String(row.values.name).toLowerCase()}`, ...externalKey(row)]
+}
+
+/** The lifecycle stage of each record rows may update (survivors of merges included). */
+async function currentStages(
+  db: Kysely<DB>,
+  ctx: ImportContext,
+  ids: string[],
+  found: { id: string; lifecycleStage: string | null }[],
+): Promise<[string, string | null][]> {
+  const known = new Map(found.map((a) => [a.id, a.lifecycleStage]))
+  const missing = ids.filter((id) => !known.has(id))
+  if (missing.length > 0) {
+    const more = await db
+      .selectFrom('accounts')
+      .select(['id', 'lifecycleStage'])
+      .where('workspaceId', '=', ctx.workspaceId)
+      .where('id', 'in', missing)
+      .execute()
+    for (const a of more) known.set(a.id, a.lifecycleStage)
+  }
+  return [...known]
 }
 
 /** Upserts a batch of accounts by domain, else name, else external id; stamps lifecycle history. */
@@ -59,16 +97,25 @@ export async function writeAccounts(
     if (error) errors.push(error)
     return !error
   })
-  const found = await existingAccounts(db, ctx, rows)
+  const all = await existingAccounts(db, ctx, rows)
+  const found = all.filter((a) => a.mergedInto === null)
   const existing = new Map<string, string>()
   for (const a of found) {
-    if (a.domain && !existing.has(`d:${a.domain}`)) existing.set(`d:${a.domain}`, a.id)
     // An account without a domain is found by name; one with a domain only by that domain.
-    if (!existing.has(`n:${a.lowerName}`)) existing.set(`n:${a.lowerName}`, a.id)
-    for (const k of externalKeyOf(a.externalSource, a.externalId)) existing.set(k, a.id)
+    for (const k of keysOfAccount(a)) if (!existing.has(k)) existing.set(k, a.id)
   }
-  const stages = new Map(found.map((a) => [a.id, a.lifecycleStage]))
-  let items = assignIds(rows, accountKeys, existing)
+  const merged = new Map<string, string>()
+  for (const a of all)
+    if (a.mergedInto !== null)
+      for (const k of keysOfAccount(a)) if (!existing.has(k)) merged.set(k, a.id)
+  for (const [key, id] of await followMerges(db, 'accounts', ctx.workspaceId, merged))
+    existing.set(key, id)
+  for (const row of rows) markMerged(row, accountKeys(row), merged, existing)
+  const live = await routeTrashedKeys(db, ctx, 'accounts', rows, existing, errors)
+  const stages = new Map(await currentStages(db, ctx, [...new Set(existing.values())], found))
+  let items = assignIds(live, accountKeys, existing)
+  for (const { row } of items)
+    dropKeyValues(row, ['externalSource', 'externalId', 'domain', 'name'])
   const { plans, errors: stageErrors } = await planLifecycle(
     db,
     ctx,

@@ -13,6 +13,8 @@ const linkColumns: Record<string, UpsertColumn> = {
   contactId: { name: 'contact_id', type: 'uuid' },
   pipelineId: { name: 'pipeline_id', type: 'uuid' },
   stageId: { name: 'stage_id', type: 'uuid' },
+  dealId: { name: 'deal_id', type: 'uuid' },
+  sourceCampaignId: { name: 'source_campaign_id', type: 'uuid' },
   closedAt: { name: 'closed_at', type: 'timestamptz', replace: true },
   recycleUntil: { name: 'recycle_until', type: 'date', replace: true },
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import { ensurePersonas } from '../personas/service.ts'
 import {
   assignIds,
   type BatchOutcome,
@@ -11,6 +12,7 @@ import {
 } from './context.ts'
 import { insertLifecycleEntries, planLifecycle, resolveAccounts } from './related.ts'
 import type { PreparedRow } from './rows.ts'
+import { dropKeyValues, followMerges, markMerged } from './trash.ts'
 import type { RowError } from './types.ts'
 import { upsertRows } from './upsert.ts'
 import { checkCustom, columnsOf, recordOf } from './write-common.ts'
@@ -26,13 +28,19 @@ async function existingContacts(db: Kysely<DB>, ctx: ImportContext, rows: Prepar
   return db
     .selectFrom('contacts')
     .select(['id', 'email', 'externalSource', 'externalId', 'lifecycleStage', 'leadStatus'])
-    .select(['recycleUntil', 'deletedAt'])
+    .select(['recycleUntil', 'deletedAt', 'mergedInto'])
     .where('workspaceId', '=', ctx.workspaceId)
     .where((eb) =>
       eb.or([
         // External ids stay unique in the Trash too (contacts_external_key): look there as well.
+        // A contact merged into another answers for its survivor by its email too (issue 4).
         ...(emails.length
-          ? [eb.and([eb('deletedAt', 'is', null), eb('email', '=', eb.fn.any(eb.val(emails)))])]
+          ? [
+              eb.and([
+                eb.or([eb('deletedAt', 'is', null), eb('mergedInto', 'is not', null)]),
+                eb('email', '=', eb.fn.any(eb.val(emails))),
+              ]),
+            ]
           : []),
         ...(externalIds.length ? [eb('externalId', '=', eb.fn.any(eb.val(externalIds)))] : []),
       ]),
@@ -56,24 +64,49 @@ export async function writeContacts(
   input: PreparedRow[],
 ): Promise<BatchOutcome> {
   const errors: RowError[] = []
+  const personas = input.some((r) => r.values.persona !== undefined)
+    ? new Set((await ensurePersonas(db, ctx.workspaceId)).map((p) => p.key))
+    : new Set<string>()
   const rows = input.filter((row) => {
-    const error = resolveOwner(ctx, row) ?? checkCustom(ctx, row)
+    const persona = row.values.persona
+    const error =
+      resolveOwner(ctx, row) ??
+      checkCustom(ctx, row) ??
+      (typeof persona === 'string' && !personas.has(persona)
+        ? rowError(row, 'persona', `persona: "${persona}" is not a persona of this workspace`)
+        : undefined)
     if (error) errors.push(error)
     return !error
   })
-  const found = await existingContacts(db, ctx, rows)
+  const all = await existingContacts(db, ctx, rows)
+  const found = all.filter((c) => c.mergedInto === null)
   const existing = new Map<string, string>()
-  const current = new Map(found.map((c) => [c.id, c]))
+  const current = new Map<string, ContactNow>(found.map((c) => [c.id, c]))
   for (const c of found) {
     if (c.email && !c.deletedAt) existing.set(`e:${c.email}`, c.id)
     for (const k of externalKeyOf(c.externalSource, c.externalId)) existing.set(k, c.id)
   }
+  const merged = new Map<string, string>()
+  for (const c of all) {
+    if (c.mergedInto === null) continue
+    const keys = [
+      ...(c.email ? [`e:${c.email}`] : []),
+      ...externalKeyOf(c.externalSource, c.externalId),
+    ]
+    for (const k of keys) if (!existing.has(k)) merged.set(k, c.id)
+  }
+  for (const [key, id] of await followMerges(db, 'contacts', ctx.workspaceId, merged))
+    existing.set(key, id)
+  for (const row of rows) markMerged(row, contactKeys(row), merged, existing)
+  for (const c of await survivorsOf(db, ctx, [...existing.values()], current)) current.set(c.id, c)
   const keyed = rows.filter((row) => {
     const error = keyConflict(row, existing, current)
     if (error) errors.push(error)
     return !error
   })
-  let items = assignIds(keyed, contactKeys, existing).filter(({ row, isNew }) => {
+  const assigned = assignIds(keyed, contactKeys, existing)
+  for (const { row } of assigned) dropKeyValues(row, ['externalSource', 'externalId', 'email'])
+  let items = assigned.filter(({ row, isNew }) => {
     const v = row.values
     if (!isNew || v.email || v.firstName || v.lastName) return true
     errors.push(rowError(row, null, 'a contact needs an email, a first name or a last name'))
@@ -120,6 +153,31 @@ export async function writeContacts(
     plans.filter((p) => counts.writtenIds.has(p.recordId)),
   )
   return { created: counts.created, updated: counts.updated, unchanged: counts.unchanged, errors }
+}
+
+type ContactNow = {
+  id: string
+  lifecycleStage: string | null
+  leadStatus: string | null
+  recycleUntil: string | null
+  deletedAt: Date | null
+}
+
+/** The records found through merges, which the first lookup did not load. */
+async function survivorsOf(
+  db: Kysely<DB>,
+  ctx: ImportContext,
+  ids: string[],
+  current: Map<string, ContactNow>,
+): Promise<ContactNow[]> {
+  const missing = [...new Set(ids)].filter((id) => !current.has(id))
+  if (missing.length === 0) return []
+  return db
+    .selectFrom('contacts')
+    .select(['id', 'lifecycleStage', 'leadStatus', 'recycleUntil', 'deletedAt'])
+    .where('workspaceId', '=', ctx.workspaceId)
+    .where('id', 'in', missing)
+    .execute()
 }
 
 /** A row whose email and external id name two different contacts, or a contact in the Trash. */

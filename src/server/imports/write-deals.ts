@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import type { DB } from '../db/schema.ts'
+import { lossReasons } from '../deals/input.ts'
 import { ensureDefaultPipeline } from '../pipelines/service.ts'
 import {
   assignIds,
@@ -11,8 +12,10 @@ import {
   resolveOwner,
   rowError,
 } from './context.ts'
+import { resolveDealLinks, writeDealLinks } from './deal-links.ts'
 import { resolveAccounts } from './related.ts'
 import type { PreparedRow } from './rows.ts'
+import { routeTrashedKeys } from './trash.ts'
 import type { RowError } from './types.ts'
 import { upsertRows } from './upsert.ts'
 import { checkCustom, columnsOf, recordOf } from './write-common.ts'
@@ -78,7 +81,7 @@ async function existingDeals(db: Kysely<DB>, ctx: ImportContext, rows: PreparedR
     .filter((e): e is string => typeof e === 'string')
   return db
     .selectFrom('deals')
-    .select(['id', 'externalSource', 'externalId', 'accountId', 'stageId', 'closedAt'])
+    .select(['id', 'externalSource', 'externalId', 'accountId', 'stageId', 'closedAt', 'currency'])
     .select(sql<string>`lower(name)`.as('lowerName'))
     .where('workspaceId', '=', ctx.workspaceId)
     .where('deletedAt', 'is', null)
@@ -91,11 +94,71 @@ async function existingDeals(db: Kysely<DB>, ctx: ImportContext, rows: PreparedR
     .execute()
 }
 
+/** "Cancity – GTX Plus Basic", else "Deal 1C1I7A6R". */
+function unnamedDealName(v: Record<string, unknown>): string {
+  const parts = [v.account, v.product].filter((p): p is string => typeof p === 'string' && p !== '')
+  return (parts.length > 0 ? parts.join(' – ') : `Deal ${String(v.externalId)}`).slice(0, 200)
+}
+
 // Natural key of a deal: its external id, else its name within its account.
 const dealKeys = (row: PreparedRow) => {
   const external = externalKey(row)
   if (external.length > 0) return external
   return [`n:${String(row.values.name ?? '').toLowerCase()}\u0000${row.values.accountId ?? ''}`]
+}
+
+/**
+ * A free-text loss reason (HubSpot's "Closed Lost Reason"): our reason when the text is one of
+ * ours, else kept word for word in the loss notes with no reason recorded (we do not guess).
+ */
+function readLossReason(v: Record<string, unknown>) {
+  const text = v.lossReasonText
+  delete v.lossReasonText
+  if (typeof text !== 'string' || v.lossReason !== undefined) return
+  const key = text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_')
+  if ((lossReasons as readonly string[]).includes(key)) v.lossReason = key
+  else v.lossNotes = typeof v.lossNotes === 'string' ? `${text}\n\n${v.lossNotes}` : text
+}
+
+/** Finds each row's source campaign by name (case-insensitive); an unknown one is a row error. */
+async function resolveCampaigns(
+  db: Kysely<DB>,
+  ctx: ImportContext,
+  rows: PreparedRow[],
+  errors: RowError[],
+) {
+  const names = [
+    ...new Set(
+      rows
+        .map((r) => r.values.sourceCampaign)
+        .filter((n): n is string => typeof n === 'string')
+        .map((n) => n.toLowerCase()),
+    ),
+  ]
+  if (names.length === 0) return rows
+  const found = await db
+    .selectFrom('campaigns')
+    .select(['id', sql<string>`lower(name)`.as('lowerName')])
+    .where('workspaceId', '=', ctx.workspaceId)
+    .where('deletedAt', 'is', null)
+    .where((eb) => eb(sql`lower(name)`, '=', eb.fn.any(eb.val(names))))
+    .orderBy('createdAt')
+    .execute()
+  const byName = new Map<string, string>()
+  for (const c of found) if (!byName.has(c.lowerName)) byName.set(c.lowerName, c.id)
+  return rows.filter((row) => {
+    const name = row.values.sourceCampaign
+    delete row.values.sourceCampaign
+    if (typeof name !== 'string') return true
+    const id = byName.get(name.toLowerCase())
+    if (id) row.values.sourceCampaignId = id
+    else
+      errors.push(rowError(row, 'sourceCampaign', `sourceCampaign: no campaign is named "${name}"`))
+    return id !== undefined
+  })
 }
 
 /**
@@ -122,16 +185,31 @@ export async function writeDeals(
     return !error
   })
   await resolveAccounts(db, ctx, rows)
-  const found = await existingDeals(db, ctx, rows)
+  const campaigns = await resolveCampaigns(db, ctx, rows, errors)
+  const found = await existingDeals(db, ctx, campaigns)
   const existing = new Map<string, string>()
   for (const d of found) {
     existing.set(`n:${d.lowerName}\u0000${d.accountId ?? ''}`, d.id)
     for (const k of externalKeyOf(d.externalSource, d.externalId)) existing.set(k, d.id)
   }
   const before = new Map(found.map((d) => [d.id, d]))
-  const items = assignIds(rows, dealKeys, existing).filter(({ row, isNew }) => {
+  const live = await routeTrashedKeys(db, ctx, 'deals', campaigns, existing, errors)
+  const currencyOf = (row: PreparedRow) => {
+    const id = dealKeys(row)
+      .map((k) => existing.get(k))
+      .find((x) => x !== undefined)
+    const stored = id ? before.get(id)?.currency : undefined
+    return String(row.values.currency ?? stored ?? ctx.baseCurrency)
+  }
+  const linked = await resolveDealLinks(db, ctx, live, currencyOf, errors)
+  const items = assignIds(linked.rows, dealKeys, existing).filter(({ row, isNew }) => {
     if (!isNew || typeof row.values.name === 'string') return true
-    errors.push(rowError(row, null, 'name: required for a new deal'))
+    // A spreadsheet of deals with ids but no names: each is named after its account and product.
+    if (typeof row.values.externalId === 'string') {
+      row.values.name = unnamedDealName(row.values)
+      return true
+    }
+    errors.push(rowError(row, null, 'name: required for a new deal without an externalId'))
     return false
   })
   const moves: { dealId: string; from: string | null; to: string }[] = []
@@ -146,8 +224,14 @@ export async function writeDeals(
           )
         : undefined)
     const v = row.values
+    readLossReason(v)
+    // A closed deal keeps the time it closed in the file; the stage decides whether it is closed.
+    const closedAt = v.closedAt
+    delete v.closedAt
     if (isNew) {
       v.currency ??= ctx.baseCurrency
+      // As the API: a deal without an amount yet is worth 0 until someone prices it.
+      v.amount ??= 0
       if (v.ownerId === undefined && ctx.defaultOwnerId) v.ownerId = ctx.defaultOwnerId
     }
     if (!stage || stage.id === old?.stageId) continue
@@ -157,7 +241,7 @@ export async function writeDeals(
     // A won stage means closed_won, a lost one omitted; reopening goes back to pipeline.
     if (stage.isWon || stage.isLost) {
       v.forecastCategory = stage.isWon ? 'closed_won' : 'omitted'
-      if (!old?.closedAt) v.closedAt = ctx.now.toISOString()
+      if (!old?.closedAt) v.closedAt = closedAt ?? ctx.now.toISOString()
     } else if (old?.closedAt) {
       v.forecastCategory ??= 'pipeline'
       reopened.push(id)
@@ -196,5 +280,10 @@ export async function writeDeals(
       changedBy,
     }))
   if (changes.length > 0) await db.insertInto('dealStageChanges').values(changes).execute()
+  await writeDealLinks(
+    db,
+    ctx,
+    items.map(({ row, id }) => ({ id, links: linked.links.get(row) ?? {} })),
+  )
   return { created: counts.created, updated: counts.updated, unchanged: counts.unchanged, errors }
 }

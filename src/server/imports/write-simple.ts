@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import { readCosts, writeCosts } from './campaign-costs.ts'
 import {
   assignIds,
   type BatchOutcome,
@@ -9,8 +10,8 @@ import {
   resolveOwner,
   rowError,
 } from './context.ts'
-import { resolveAccounts } from './related.ts'
 import type { PreparedRow } from './rows.ts'
+import { routeTrashedKeys } from './trash.ts'
 import type { ImportEntity, RowError } from './types.ts'
 import { type UpsertTable, upsertRows } from './upsert.ts'
 import { columnsOf, recordOf } from './write-common.ts'
@@ -18,7 +19,7 @@ import { columnsOf, recordOf } from './write-common.ts'
 const str = (v: unknown): v is string => typeof v === 'string' && v !== ''
 
 /** Rows whose owner resolves; the others become row errors. */
-function withOwners(ctx: ImportContext, rows: PreparedRow[], errors: RowError[]) {
+export function withOwners(ctx: ImportContext, rows: PreparedRow[], errors: RowError[]) {
   return rows.filter((row) => {
     const error = resolveOwner(ctx, row)
     if (error) errors.push(error)
@@ -26,7 +27,7 @@ function withOwners(ctx: ImportContext, rows: PreparedRow[], errors: RowError[])
   })
 }
 
-async function writeItems(
+export async function writeItems(
   db: Kysely<DB>,
   ctx: ImportContext,
   entity: ImportEntity & UpsertTable,
@@ -49,7 +50,7 @@ async function writeItems(
 }
 
 /** Rows that name a new record lacking a value it needs become row errors. */
-function requireForNew(
+export function requireForNew(
   items: { row: PreparedRow; id: string; isNew: boolean }[],
   errors: RowError[],
   required: string[],
@@ -109,7 +110,8 @@ export async function writeProducts(
 ): Promise<BatchOutcome> {
   const errors: RowError[] = []
   const existing = await existingByName(db, ctx, 'products', input)
-  const items = requireForNew(assignIds(input, nameKeys, existing), errors, ['name'], 'product')
+  const live = await routeTrashedKeys(db, ctx, 'products', input, existing, errors)
+  const items = requireForNew(assignIds(live, nameKeys, existing), errors, ['name'], 'product')
   for (const { row, isNew } of items) if (isNew) row.values.currency ??= ctx.baseCurrency
   return writeItems(db, ctx, 'products', items, errors)
 }
@@ -121,10 +123,11 @@ export async function writeCampaigns(
   input: PreparedRow[],
 ): Promise<BatchOutcome> {
   const errors: RowError[] = []
-  const rows = withOwners(ctx, input, errors)
-  const existing = await existingByName(db, ctx, 'campaigns', rows)
+  const read = readCosts(ctx, withOwners(ctx, input, errors), errors)
+  const existing = await existingByName(db, ctx, 'campaigns', read.rows)
+  const live = await routeTrashedKeys(db, ctx, 'campaigns', read.rows, existing, errors)
   const items = requireForNew(
-    assignIds(rows, nameKeys, existing),
+    assignIds(live, nameKeys, existing),
     errors,
     ['name', 'channel'],
     'campaign',
@@ -136,83 +139,11 @@ export async function writeCampaigns(
     if (row.values.ownerId === undefined && ctx.defaultOwnerId)
       row.values.ownerId = ctx.defaultOwnerId
   }
-  return writeItems(db, ctx, 'campaigns', items, errors)
-}
-
-async function resolveContacts(db: Kysely<DB>, ctx: ImportContext, rows: PreparedRow[]) {
-  const emails = rows.map((r) => r.values.contact).filter(str)
-  if (emails.length === 0) return new Map<string, string>()
-  const found = await db
-    .selectFrom('contacts')
-    .select(['id', 'email'])
-    .where('workspaceId', '=', ctx.workspaceId)
-    .where('deletedAt', 'is', null)
-    .where('email', '=', (eb) => eb.fn.any(eb.val(emails)))
-    .execute()
-  return new Map(found.map((c) => [String(c.email), c.id]))
-}
-
-/**
- * Upserts a batch of activities by external id, else by type + subject + time + contact (so a
- * file without ids re-imports unchanged); the contact is found by email (unknown: row error).
- */
-export async function writeActivities(
-  db: Kysely<DB>,
-  ctx: ImportContext,
-  input: PreparedRow[],
-): Promise<BatchOutcome> {
-  const errors: RowError[] = []
-  const contacts = await resolveContacts(db, ctx, input)
-  const rows = withOwners(ctx, input, errors).filter((row) => {
-    const email = row.values.contact
-    if (!str(email)) return true
-    const id = contacts.get(email)
-    if (id) row.values.contactId = id
-    else errors.push(rowError(row, 'contact', `contact: no contact has the email ${email}`))
-    return id !== undefined
-  })
-  await resolveAccounts(db, ctx, rows)
-  const existing = await existingActivities(db, ctx, rows)
-  const items = requireForNew(
-    assignIds(rows, activityKeys, existing),
-    errors,
-    ['type', 'subject'],
-    'activity',
+  const outcome = await writeItems(db, ctx, 'campaigns', items, errors)
+  await writeCosts(
+    db,
+    ctx,
+    items.map(({ row, id }) => ({ id, costs: read.costs.get(row) })),
   )
-  for (const { row, isNew } of items)
-    if (isNew && row.values.ownerId === undefined && ctx.defaultOwnerId)
-      row.values.ownerId = ctx.defaultOwnerId
-  return writeItems(db, ctx, 'activities', items, errors)
-}
-
-const activityKeys = (row: PreparedRow) => {
-  const external = externalKey(row)
-  if (external.length > 0) return external
-  const v = row.values
-  return [`a:${v.type}\u0000${v.subject}\u0000${v.occurredAt ?? ''}\u0000${v.contactId ?? ''}`]
-}
-
-async function existingActivities(db: Kysely<DB>, ctx: ImportContext, rows: PreparedRow[]) {
-  const externalIds = rows.map((r) => r.values.externalId).filter(str)
-  const subjects = rows.map((r) => r.values.subject).filter(str)
-  const existing = new Map<string, string>()
-  if (externalIds.length === 0 && subjects.length === 0) return existing
-  const found = await db
-    .selectFrom('activities')
-    .select(['id', 'type', 'subject', 'occurredAt', 'contactId', 'externalSource', 'externalId'])
-    .where('workspaceId', '=', ctx.workspaceId)
-    .where('deletedAt', 'is', null)
-    .where((eb) =>
-      eb.or([
-        ...(externalIds.length ? [eb('externalId', '=', eb.fn.any(eb.val(externalIds)))] : []),
-        ...(subjects.length ? [eb('subject', '=', eb.fn.any(eb.val(subjects)))] : []),
-      ]),
-    )
-    .execute()
-  for (const a of found) {
-    const at = a.occurredAt ? new Date(a.occurredAt).toISOString() : ''
-    existing.set(`a:${a.type}\u0000${a.subject}\u0000${at}\u0000${a.contactId ?? ''}`, a.id)
-    for (const k of externalKeyOf(a.externalSource, a.externalId)) existing.set(k, a.id)
-  }
-  return existing
+  return outcome
 }

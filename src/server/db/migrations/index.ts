@@ -7,6 +7,8 @@ import * as touchpointActivityIndex from './2026-11-26T2130-touchpoint-activity-
 import * as importKeys from './2026-11-27T0030-import-keys.ts'
 import * as imports from './2026-11-27T0100-imports.ts'
 import * as merges from './2026-11-27T0110-merges.ts'
+import * as duplicateKeys from './2026-11-27T0120-duplicate-keys.ts'
+import * as externalIdFirst from './2026-11-27T0130-external-id-first.ts'
 
 /** Every migration, in order. Files are frozen once merged; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +20,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0030-import-keys': importKeys,
   '2026-11-27T0100-imports': imports,
   '2026-11-27T0110-merges': merges,
+  '2026-11-27T0120-duplicate-keys': duplicateKeys,
+  '2026-11-27T0130-external-id-first': externalIdFirst,
 }
