@@ -40,9 +40,42 @@ export const ImportPreviewSchema = z
   .object({
     headers: z.array(z.string()),
     rows: z.array(z.array(z.string())),
-    mapping: z.record(z.string(), z.string().nullable()),
-    fields: z.array(z.object({ key: z.string(), label: z.string(), required: z.boolean() })),
+    mapping: z
+      .record(z.string(), z.string().nullable())
+      .describe('csvColumn → field key, or null when the column is ignored'),
+    fields: z.array(
+      z.object({
+        key: z.string(),
+        label: z.string(),
+        required: z.boolean(),
+        values: z
+          .array(z.string())
+          .optional()
+          .describe(
+            'The values the field takes, when they are a fixed set (enumerations, select custom fields, a deal’s pipeline and stage names): the targets of value mapping',
+          ),
+      }),
+    ),
     delimiter: z.string(),
+    sample: z
+      .object({ rows: z.number().int(), isWholeFile: z.boolean() })
+      .describe('The data rows `columnValues` were counted over (the first 64 KB of the file)'),
+    columnValues: z
+      .record(
+        z.string(),
+        z.object({
+          values: z.array(z.object({ value: z.string(), rows: z.number().int() })),
+          more: z.boolean().describe('The column has more distinct values than the 50 listed'),
+        }),
+      )
+      .describe(
+        'csvColumn → its distinct non-empty values (compared trimmed and case-insensitively), most frequent first',
+      ),
+    valueMapping: z
+      .record(z.string(), z.record(z.string(), z.string()))
+      .describe(
+        'field → csv value → our value: the preset’s value mapping, applied before the `values` sent with the import',
+      ),
   })
   .meta({ id: 'ImportPreview' })
 

@@ -5,12 +5,24 @@ import { z } from 'zod'
 import { recordAudit } from '../audit/service.ts'
 import { actorFields, type Principal, requirePermission } from '../auth/principal.ts'
 import type { AppContext } from '../context.ts'
+import { loadDefinitions } from '../custom-fields/values.ts'
 import type { ImportsTable } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import { decodeCursor, encodeCursor, type Page } from '../http/pagination.ts'
+import { listPipelines } from '../pipelines/service.ts'
+import { openCsv } from './csv.ts'
 import { previewImport } from './engine.ts'
+import { customEntity, importFields } from './fields.ts'
 import { enqueueImport } from './job.ts'
-import { type ImportPreview, importEntities, importPresets } from './types.ts'
+import { customImportFields, normalizeValue } from './mapping.ts'
+import { presetFor } from './presets.ts'
+import {
+  type ColumnValues,
+  type ImportEntity,
+  type ImportMappingPreview,
+  importEntities,
+  importPresets,
+} from './types.ts'
 import { findUpload, readUpload, storeUpload } from './uploads.ts'
 
 /** HubSpot's per-file maximum (issue 4); the CLI has no limit. */
@@ -81,7 +93,7 @@ function asTooLarge(error: unknown): unknown {
 }
 
 /** The file's first bytes, cut after the last whole line; the rest flows on unread. */
-function readHead(stream: Readable): Promise<Buffer> {
+function readHead(stream: Readable): Promise<{ head: Buffer; isWholeFile: boolean }> {
   return new Promise((resolve, reject) => {
     const pieces: Buffer[] = []
     let size = 0
@@ -91,7 +103,10 @@ function readHead(stream: Readable): Promise<Buffer> {
       done = true
       const head = Buffer.concat(pieces)
       const end = cut ? head.lastIndexOf(0x0a, previewBytes) : -1
-      resolve(end > 0 ? head.subarray(0, end + 1) : head.subarray(0, previewBytes))
+      resolve({
+        head: end > 0 ? head.subarray(0, end + 1) : head.subarray(0, previewBytes),
+        isWholeFile: !cut,
+      })
     }
     stream.on('data', (piece: Buffer) => {
       if (done) return
@@ -104,33 +119,116 @@ function readHead(stream: Readable): Promise<Buffer> {
   })
 }
 
-/** What the mapping step shows for a file: its columns, first rows and the proposed mapping. */
+/**
+ * What the mapping step shows for a file: its columns, first rows and the proposed mapping, and
+ * for value mapping each field's allowed values and the distinct values of each column.
+ */
 export async function previewUpload(
   ctx: AppContext,
   principal: Principal,
   parts: AsyncIterable<FormPart>,
-): Promise<ImportPreview> {
+): Promise<ImportMappingPreview> {
   const { workspaceId } = requirePermission(principal, 'records:write')
   const fields: Record<string, string> = {}
-  let head: Buffer | undefined
+  let file: { head: Buffer; isWholeFile: boolean } | undefined
   try {
     for await (const part of parts) {
       if (part.type === 'field') fields[part.name] = part.value
-      else if (part.name === 'file' && head === undefined) head = await readHead(part.stream)
+      else if (part.name === 'file' && file === undefined) file = await readHead(part.stream)
       else part.stream.resume()
     }
   } catch (error) {
     throw asTooLarge(error)
   }
   const form = parseFields(fields)
-  if (head === undefined) throw noFile()
-  return previewImport(ctx.db, {
+  if (file === undefined) throw noFile()
+  const preview = await previewImport(ctx.db, {
     workspaceId,
     entity: form.entity,
-    input: Readable.from([head]),
+    input: Readable.from([file.head]),
     map: form.map,
     preset: form.preset,
   })
+  const [allowed, sample] = await Promise.all([
+    allowedValues(ctx, principal, workspaceId, form.entity),
+    readColumnValues(file.head),
+  ])
+  return {
+    ...preview,
+    fields: preview.fields.map((f) => {
+      const values = allowed.get(f.key)
+      return values ? { ...f, values: [...values] } : f
+    }),
+    sample: { rows: sample.rows, isWholeFile: file.isWholeFile },
+    columnValues: sample.columnValues,
+    valueMapping: presetFor(form.preset, form.entity)?.values ?? {},
+  }
+}
+
+/**
+ * Fields with a fixed set of values: enumerations and select custom fields, and on deals the
+ * workspace's pipeline and stage names (the writer finds both by name).
+ */
+async function allowedValues(
+  ctx: AppContext,
+  principal: Principal,
+  workspaceId: string,
+  entity: ImportEntity,
+): Promise<Map<string, readonly string[]>> {
+  const custom = customEntity[entity]
+  const definitions = custom ? await loadDefinitions(ctx.db, workspaceId, custom) : []
+  const allowed = new Map<string, readonly string[]>()
+  for (const field of [...importFields[entity], ...customImportFields(definitions)])
+    if (field.type === 'enum' && field.values) allowed.set(field.key, field.values)
+  if (entity === 'deals') {
+    const pipelines = (await listPipelines(ctx.db, principal)).data
+    const stages = new Map<string, string>()
+    for (const stage of pipelines.flatMap((p) => p.stages))
+      if (!stages.has(stage.name.toLowerCase())) stages.set(stage.name.toLowerCase(), stage.name)
+    allowed.set(
+      'pipeline',
+      pipelines.map((p) => p.name),
+    )
+    allowed.set('stage', [...stages.values()])
+  }
+  return allowed
+}
+
+/** Up to this many distinct values are listed per column: more means free text, not a set. */
+const maxColumnValues = 50
+
+/** The distinct values of each column over the rows of the file's head, most frequent first. */
+async function readColumnValues(head: Buffer) {
+  const file = await openCsv(Readable.from([head]))
+  const seen = file.headers.map(() => new Map<string, { value: string; rows: number }>())
+  const more = file.headers.map(() => false)
+  let rows = 0
+  try {
+    for await (const row of file.rows) {
+      rows++
+      row.cells.forEach((cell, index) => {
+        const value = cell.trim()
+        const counts = seen[index]
+        if (value === '' || !counts) return
+        // Value mapping compares trimmed, lower-cased values: "Hot" and "hot" are one value.
+        const key = normalizeValue(value)
+        const entry = counts.get(key)
+        if (entry) entry.rows++
+        else if (counts.size < maxColumnValues) counts.set(key, { value, rows: 1 })
+        else more[index] = true
+      })
+    }
+  } catch {
+    // The head may be cut anywhere; the preview already refused a file that is wrong throughout.
+  }
+  const columnValues: Record<string, ColumnValues> = {}
+  file.headers.forEach((header, index) => {
+    const values = [...(seen[index]?.values() ?? [])].sort(
+      (a, b) => b.rows - a.rows || a.value.localeCompare(b.value),
+    )
+    columnValues[header] = { values, more: more[index] ?? false }
+  })
+  return { rows, columnValues }
 }
 
 /**

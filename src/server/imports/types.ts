@@ -69,3 +69,23 @@ export interface ImportPreview {
   fields: { key: string; label: string; required: boolean }[]
   delimiter: string
 }
+
+/** Distinct values of one column in the rows the preview read, most frequent first. */
+export interface ColumnValues {
+  values: { value: string; rows: number }[]
+  /** The column has more distinct values than listed. */
+  more: boolean
+}
+
+/**
+ * The Import page's mapping step: the preview plus what value mapping needs, i.e. each field's
+ * allowed values, the values each column holds and the preset's own value mapping.
+ */
+export interface ImportMappingPreview extends ImportPreview {
+  fields: { key: string; label: string; required: boolean; values?: string[] }[]
+  /** How many data rows the column values come from, and whether that is the whole file. */
+  sample: { rows: number; isWholeFile: boolean }
+  columnValues: Record<string, ColumnValues>
+  /** field → csv value → our value: what the preset translates before the user's mapping. */
+  valueMapping: Record<string, Record<string, string>>
+}

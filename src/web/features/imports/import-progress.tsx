@@ -22,6 +22,7 @@ import {
   useImport,
 } from './imports-api.ts'
 
+/** Dot badges: the colour marks the status, the text stays readable (light badges fail AA). */
 export const statusColors: Record<ImportStatus, string> = {
   queued: 'gray',
   running: 'blue',
@@ -62,8 +63,19 @@ export function DownloadErrorsButton({ record }: { record: ImportRecord }) {
   )
 }
 
-/** A live view of one import: progress bar while it runs, then its counts and error file. */
-export function ImportProgress({ id }: { id: string }) {
+/**
+ * A live view of one import: progress bar while it runs, then its counts and error file. After a
+ * check (dry run) that went through, `onImportNow` imports the same file for real.
+ */
+export function ImportProgress({
+  id,
+  onImportNow,
+  isStarting = false,
+}: {
+  id: string
+  onImportNow?: () => void
+  isStarting?: boolean
+}) {
   const query = useImport(id)
   if (query.error) {
     return <ErrorAlert title="Could not read the import's progress" error={query.error} />
@@ -73,14 +85,17 @@ export function ImportProgress({ id }: { id: string }) {
   const percent = Math.round((record?.progress ?? 0) * 100)
   const label = entityLabel(record?.entity)
   const listPath = record ? entityPaths[record.entity] : undefined
+  const isCheck = record?.options.dryRun === true
   return (
     <Paper withBorder p="md" aria-label="Import progress" component="section">
       <Stack gap="sm">
         <Group justify="space-between">
           <Text fw={600}>
-            {record ? `${label} from ${record.fileName}` : 'Starting the import…'}
+            {record
+              ? `${isCheck ? 'Check of ' : ''}${label} from ${record.fileName}`
+              : 'Starting the import…'}
           </Text>
-          <Badge color={statusColors[status]} variant="light">
+          <Badge color={statusColors[status]} variant="dot">
             {status}
           </Badge>
         </Group>
@@ -93,6 +108,12 @@ export function ImportProgress({ id }: { id: string }) {
         />
         <div role="status" aria-live="polite">
           {record ? <Counts record={record} /> : null}
+          {record && isCheck && status === 'done' ? (
+            <Text size="sm" mt="sm">
+              Check only: nothing was written. The counts say what importing this file would do
+              {record.rejected > 0 ? '; the rejected rows and why are in the file below.' : '.'}
+            </Text>
+          ) : null}
         </div>
         {record?.error ? (
           <Alert color="red" variant="light" title="The import failed">
@@ -102,7 +123,12 @@ export function ImportProgress({ id }: { id: string }) {
         {record ? (
           <Group>
             <DownloadErrorsButton record={record} />
-            {status === 'done' && listPath ? (
+            {isCheck && status === 'done' && onImportNow ? (
+              <Button size="xs" onClick={onImportNow} loading={isStarting}>
+                Import now
+              </Button>
+            ) : null}
+            {status === 'done' && listPath && !isCheck ? (
               <Button component={Link} to={listPath} variant="light" size="xs">
                 Open {label.toLowerCase()}
               </Button>
@@ -116,6 +142,14 @@ export function ImportProgress({ id }: { id: string }) {
 
 function entityLabel(entity: ImportRecord['entity'] | undefined) {
   return importEntities.find((e) => e.value === entity)?.label ?? 'Records'
+}
+
+/** A check (dry run) writes nothing: its counts say what the import would do. */
+const checkLabels: Record<string, string> = {
+  Imported: 'Would import',
+  Created: 'Would create',
+  Updated: 'Would update',
+  Unchanged: 'Would not change',
 }
 
 function Counts({ record }: { record: ImportRecord }) {
@@ -135,7 +169,7 @@ function Counts({ record }: { record: ImportRecord }) {
         .map(([name, value]) => (
           <Stack key={name} gap={0}>
             <Text size="xs" c="dimmed">
-              {name}
+              {record.options.dryRun ? (checkLabels[name] ?? name) : name}
             </Text>
             <Text fw={600} data-count={name}>
               {number.format(value)}

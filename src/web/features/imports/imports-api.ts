@@ -14,8 +14,8 @@ export type ImportEntity = (typeof importEntities)[number]['value']
 
 export const importPresets = [
   { value: '', label: 'Any spreadsheet' },
-  { value: 'hubspot', label: 'HubSpot export' },
-  { value: 'salesforce', label: 'Salesforce export' },
+  { value: 'hubspot', label: 'HubSpot' },
+  { value: 'salesforce', label: 'Salesforce' },
 ] as const
 export type ImportPresetChoice = (typeof importPresets)[number]['value']
 
@@ -35,6 +35,7 @@ export interface ImportRecord {
   unchanged: number
   bytesRead: number
   progress: number
+  options: { preset?: ImportPresetChoice; dryRun?: boolean }
   error: string | null
   errorsUrl: string | null
   createdBy: string | null
@@ -42,13 +43,37 @@ export interface ImportRecord {
   finishedAt: string | null
 }
 
+export interface ImportField {
+  key: string
+  label: string
+  required: boolean
+  /** The values the field takes, when they are a fixed set: the targets of value mapping. */
+  values?: string[]
+}
+
+export interface ColumnValues {
+  values: { value: string; rows: number }[]
+  more: boolean
+}
+
 export interface ImportPreview {
   headers: string[]
   rows: string[][]
   mapping: Record<string, string | null>
-  fields: { key: string; label: string; required: boolean }[]
+  fields: ImportField[]
   delimiter: string
+  /** The data rows `columnValues` were counted over. */
+  sample: { rows: number; isWholeFile: boolean }
+  columnValues: Record<string, ColumnValues>
+  /** field → csv value → our value: the preset's own value mapping. */
+  valueMapping: Record<string, Record<string, string>>
 }
+
+/** field → csv value → our value, as the API's `values` form field takes it. */
+export type ValueMapping = Record<string, Record<string, string>>
+
+/** The largest file the API takes (HubSpot's per-file limit); the CLI has none. */
+export const maxUploadBytes = 512 * 1024 * 1024
 
 /** The mapping value that tells the server to skip a column. */
 export const ignoreColumn = '-'
@@ -84,8 +109,14 @@ export function usePreview() {
 export function useStartImport() {
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: async (input: ImportForm & { map: Record<string, string>; dryRun: boolean }) => {
-      const extra = { map: JSON.stringify(input.map), dryRun: String(input.dryRun) }
+    mutationFn: async (
+      input: ImportForm & { map: Record<string, string>; values: ValueMapping; dryRun: boolean },
+    ) => {
+      const extra = {
+        map: JSON.stringify(input.map),
+        values: JSON.stringify(input.values),
+        dryRun: String(input.dryRun),
+      }
       return (await api.post<Envelope<ImportRecord>>('/api/v1/imports', formOf(input, extra))).data
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: importKeys.list }),

@@ -1,17 +1,6 @@
-import {
-  Alert,
-  Button,
-  Checkbox,
-  FileInput,
-  Group,
-  NativeSelect,
-  Paper,
-  Stack,
-  Table,
-  Text,
-} from '@mantine/core'
-import { IconFileTypeCsv } from '@tabler/icons-react'
+import { Button, Checkbox, Group, NativeSelect, Paper, Radio, Stack, Text } from '@mantine/core'
 import { useState } from 'react'
+import { DropZone } from '../../components/drop-zone.tsx'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { LoadingRows } from '../../components/loading-rows.tsx'
 import { ImportProgress } from './import-progress.tsx'
@@ -23,11 +12,13 @@ import {
   ignoreColumn,
   importEntities,
   importPresets,
+  maxUploadBytes,
   usePreview,
   useStartImport,
+  type ValueMapping,
 } from './imports-api.ts'
-
-const previewRows = 5
+import { MappingTable } from './mapping-table.tsx'
+import { chosenValues, ValueMappingPanel, valueColumns } from './value-mapping.tsx'
 
 function isEntity(value: string): value is ImportEntity {
   return importEntities.some((e) => e.value === value)
@@ -36,12 +27,24 @@ function isPreset(value: string): value is ImportPresetChoice {
   return importPresets.some((p) => p.value === value)
 }
 
-/** Choose what to import and the file, check the mapping on the first rows, then start. */
+const presetNotes: Record<ImportPresetChoice, string> = {
+  '': '',
+  hubspot:
+    'Read as a HubSpot export: its column names and values (lifecycle stages, lead statuses, deal stages) are recognised, and Record IDs become external ids, so re-importing updates instead of duplicating.',
+  salesforce:
+    'Read as a Salesforce report: its column names and values (lead statuses, opportunity stages, forecast categories) are recognised, and record ids become external ids, so re-importing updates instead of duplicating.',
+}
+
+/**
+ * Choose what to import and the file, check how columns and values will be read on the first
+ * rows, then import (or only check) it.
+ */
 export function NewImport() {
   const [entity, setEntity] = useState<ImportEntity>('contacts')
   const [preset, setPreset] = useState<ImportPresetChoice>('')
   const [file, setFile] = useState<File | null>(null)
   const [mapping, setMapping] = useState<Record<string, string>>({})
+  const [choices, setChoices] = useState<ValueMapping>({})
   const [dryRun, setDryRun] = useState(false)
   const [importId, setImportId] = useState<string | null>(null)
   const preview = usePreview()
@@ -53,10 +56,12 @@ export function NewImport() {
     preview.mutate(
       { file: next.file, entity: next.entity, preset: next.preset },
       {
-        onSuccess: (result) =>
+        onSuccess: (result) => {
           setMapping(
             Object.fromEntries(result.headers.map((h) => [h, result.mapping[h] ?? ignoreColumn])),
-          ),
+          )
+          setChoices({})
+        },
       },
     )
   }
@@ -64,15 +69,37 @@ export function NewImport() {
   const reset = () => {
     setFile(null)
     setMapping({})
+    setChoices({})
     setImportId(null)
     preview.reset()
     start.reset()
   }
 
+  const columns = preview.data ? valueColumns(preview.data, mapping) : []
+  const submit = (checkOnly: boolean) => {
+    if (!file) return
+    start.mutate(
+      {
+        file,
+        entity,
+        preset,
+        map: mapping,
+        values: chosenValues(columns, choices),
+        dryRun: checkOnly,
+      },
+      { onSuccess: (record) => setImportId(record.id) },
+    )
+  }
+
   if (importId) {
     return (
       <Stack gap="sm">
-        <ImportProgress id={importId} />
+        <ImportProgress
+          id={importId}
+          onImportNow={() => submit(false)}
+          isStarting={start.isPending}
+        />
+        {start.error ? <ErrorAlert title="Could not start the import" error={start.error} /> : null}
         <Group>
           <Button variant="default" onClick={reset}>
             Import another file
@@ -85,11 +112,13 @@ export function NewImport() {
   return (
     <Paper withBorder p="md" component="section" aria-label="New import">
       <Stack gap="md">
-        <Group align="flex-end" grow preventGrowOverflow={false}>
+        <Group align="flex-start" gap="xl">
           <NativeSelect
             label="Records"
+            description="What each row of the file is"
             data={importEntities.map((e) => ({ value: e.value, label: e.label }))}
             value={entity}
+            w={220}
             onChange={(event) => {
               const value = event.currentTarget.value
               if (!isEntity(value)) return
@@ -97,69 +126,81 @@ export function NewImport() {
               loadPreview({ entity: value })
             }}
           />
-          <NativeSelect
+          <Radio.Group
             label="File from"
-            data={importPresets.map((p) => ({ value: p.value, label: p.label }))}
+            description="A preset knows the export's column names and values"
             value={preset}
-            onChange={(event) => {
-              const value = event.currentTarget.value
+            onChange={(value) => {
               if (!isPreset(value)) return
               setPreset(value)
               loadPreview({ preset: value })
             }}
-          />
-          <FileInput
-            label="CSV file"
-            placeholder="Choose a .csv file"
-            accept=".csv,text/csv,text/plain"
-            leftSection={<IconFileTypeCsv size={16} aria-hidden="true" />}
-            value={file}
-            clearable
-            onChange={(value) => {
-              setFile(value)
-              start.reset()
-              if (value) loadPreview({ file: value })
-              else preview.reset()
-            }}
-          />
+          >
+            <Group gap="md" mt={8}>
+              {importPresets.map((p) => (
+                <Radio key={p.value || 'none'} value={p.value} label={p.label} />
+              ))}
+            </Group>
+          </Radio.Group>
         </Group>
+
+        <DropZone
+          label="CSV file"
+          file={file}
+          accept=".csv,.tsv,.txt,text/csv,text/plain"
+          maxBytes={maxUploadBytes}
+          hint="Drag a CSV file here, or choose one. Up to 512 MB; the first row names the columns."
+          onChange={(value) => {
+            setFile(value)
+            start.reset()
+            if (value) loadPreview({ file: value })
+            else {
+              preview.reset()
+              setMapping({})
+              setChoices({})
+            }
+          }}
+        />
 
         {!file ? (
           <Text size="sm" c="dimmed">
-            Choose a file to see its first rows and how each column will be read. Files up to 512
-            MB; the first row names the columns.
+            Once a file is chosen, its first rows appear here with the field each column fills and
+            the values each column holds, to check before anything is written.
           </Text>
         ) : preview.isPending ? (
           <LoadingRows label="Reading the file" rows={3} height={28} />
         ) : preview.error ? (
-          <ErrorAlert title="Could not read this file" error={preview.error} />
+          <ErrorAlert
+            title="Could not read this file"
+            error={preview.error}
+            onRetry={() => loadPreview({})}
+          />
         ) : preview.data ? (
-          <MappingTable
+          <PreviewSteps
             preview={preview.data}
+            preset={preset}
             mapping={mapping}
-            onChange={(column, field) => setMapping((m) => ({ ...m, [column]: field }))}
+            onMap={(column, field) => setMapping((m) => ({ ...m, [column]: field }))}
+            columns={columns}
+            choices={choices}
+            onChoose={(field, value, target) =>
+              setChoices((c) => ({ ...c, [field]: { ...c[field], [value]: target } }))
+            }
           />
         ) : null}
 
         {start.error ? <ErrorAlert title="Could not start the import" error={start.error} /> : null}
 
         {preview.data && file ? (
-          <Group justify="space-between">
+          <Group justify="space-between" align="flex-end">
             <Checkbox
-              label="Dry run: check every row, write nothing"
+              label="Check only"
+              description="Read and check every row and count what would change; write nothing"
               checked={dryRun}
               onChange={(event) => setDryRun(event.currentTarget.checked)}
             />
-            <Button
-              loading={start.isPending}
-              onClick={() =>
-                start.mutate(
-                  { file, entity, preset, map: mapping, dryRun },
-                  { onSuccess: (record) => setImportId(record.id) },
-                )
-              }
-            >
-              Start import
+            <Button loading={start.isPending} onClick={() => submit(dryRun)}>
+              {dryRun ? 'Check the file' : 'Start import'}
             </Button>
           </Group>
         ) : null}
@@ -168,76 +209,43 @@ export function NewImport() {
   )
 }
 
-function MappingTable({
+function PreviewSteps({
   preview,
+  preset,
   mapping,
-  onChange,
+  onMap,
+  columns,
+  choices,
+  onChoose,
 }: {
   preview: ImportPreview
+  preset: ImportPresetChoice
   mapping: Record<string, string>
-  onChange: (column: string, field: string) => void
+  onMap: (column: string, field: string) => void
+  columns: ReturnType<typeof valueColumns>
+  choices: ValueMapping
+  onChoose: (field: string, value: string, target: string) => void
 }) {
-  const options = [
-    { value: ignoreColumn, label: 'Ignore this column' },
-    ...preview.fields.map((f) => ({ value: f.key, label: f.required ? `${f.label} *` : f.label })),
-  ]
-  const mapped = new Set(Object.values(mapping))
-  const missing = preview.fields.filter((f) => f.required && !mapped.has(f.key))
+  const mapped = preview.headers.filter((h) => (mapping[h] ?? ignoreColumn) !== ignoreColumn)
   return (
-    <Stack gap="xs">
-      <Text size="sm">
-        Each column of the file goes to the field chosen above it. The first {previewRows} of the
-        file's rows are shown.
-      </Text>
-      {missing.length > 0 ? (
-        <Alert color="yellow" variant="light" role="note">
-          Required: {missing.map((f) => f.label).join(', ')}. Choose a column for each.
-        </Alert>
-      ) : null}
-      <Table.ScrollContainer minWidth={Math.max(480, preview.headers.length * 170)}>
-        <Table aria-label="File preview" withTableBorder withColumnBorders verticalSpacing={6}>
-          <Table.Thead>
-            <Table.Tr>
-              {preview.headers.map((header) => (
-                <Table.Th key={header} miw={160}>
-                  <Stack gap={4}>
-                    <Text size="sm" fw={600}>
-                      {header}
-                    </Text>
-                    <NativeSelect
-                      size="xs"
-                      aria-label={`Field for column ${header}`}
-                      data={options}
-                      value={mapping[header] ?? ignoreColumn}
-                      onChange={(event) => onChange(header, event.currentTarget.value)}
-                    />
-                  </Stack>
-                </Table.Th>
-              ))}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {preview.rows.slice(0, previewRows).map((row, index) => (
-              // Rows of a file have no identity but their position.
-              // biome-ignore lint/suspicious/noArrayIndexKey: preview rows never reorder
-              <Table.Tr key={index}>
-                {preview.headers.map((header, column) => (
-                  <Table.Td key={header}>
-                    <Text size="sm" lineClamp={2}>
-                      {row[column] ?? ''}
-                    </Text>
-                  </Table.Td>
-                ))}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      {preview.rows.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          The file has a header row but no data rows.
+    <Stack gap="lg">
+      <Stack gap={4}>
+        <Text size="sm" fw={600} role="status">
+          {mapped.length} of {preview.headers.length} columns will be imported
         </Text>
-      ) : null}
+        {preset ? (
+          <Text size="sm" c="dimmed">
+            {presetNotes[preset]}
+          </Text>
+        ) : null}
+      </Stack>
+      <MappingTable preview={preview} mapping={mapping} onChange={onMap} />
+      <ValueMappingPanel
+        columns={columns}
+        choices={choices}
+        sample={preview.sample}
+        onChange={onChoose}
+      />
     </Stack>
   )
 }

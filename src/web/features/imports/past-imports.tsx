@@ -55,9 +55,19 @@ export function PastImports() {
                       {importEntities.find((e) => e.value === record.entity)?.label}
                     </Table.Td>
                     <Table.Td>
-                      <Badge color={statusColors[record.status]} variant="light">
+                      <Badge
+                        color={statusColors[record.status]}
+                        variant="dot"
+                        // A label that may truncate has no minimum width: the column would squeeze it.
+                        miw="max-content"
+                      >
                         {record.status}
                       </Badge>
+                      {record.options.dryRun ? (
+                        <Text size="xs" c="dimmed">
+                          check only
+                        </Text>
+                      ) : null}
                     </Table.Td>
                     <Table.Td ta="right">{number.format(record.imported)}</Table.Td>
                     <Table.Td ta="right">{number.format(record.rejected)}</Table.Td>
