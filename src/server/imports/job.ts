@@ -18,9 +18,11 @@ export interface ImportJobData {
 const queueOptions = { name: importQueue, expireInSeconds: 6 * 3600, retryLimit: 2, retryDelay: 30 }
 /** Progress reaches the imports row at most this often. */
 const progressEveryMs = 500
-/** A running import whose row has not moved for this long was left by a stopped worker. */
-const staleAfterMs = 60_000
+/** A running import keeps its row fresh this often, even while one batch takes long. */
 const heartbeatMs = 5_000
+/** A running import whose row has not moved for this long was left by a stopped worker. */
+export const staleAfterMs = 60_000
+const recoverQueue = 'import.recover'
 
 /** The worker's side: the queue and its handler (called from the job registry). */
 export async function registerImportJobs(boss: PgBoss, ctx: AppContext): Promise<void> {
@@ -28,6 +30,48 @@ export async function registerImportJobs(boss: PgBoss, ctx: AppContext): Promise
   await boss.work<ImportJobData>(importQueue, async (jobs) => {
     for (const job of jobs) await runImportJob(ctx, job.data)
   })
+  // A worker killed mid-import (kill -9, a crash, a lost machine) leaves its import running with
+  // a job pg-boss would only retry hours later: every minute, such imports are queued again.
+  await boss.createQueue(recoverQueue)
+  await boss.schedule(recoverQueue, '* * * * *')
+  await boss.work(recoverQueue, async () => {
+    await recoverStaleImports(ctx)
+  })
+}
+
+/**
+ * Queues again each import left running by a stopped worker (its row untouched for
+ * `olderThanMs`): it re-runs from the start of its file, which changes nothing for the rows the
+ * first run committed (imports are idempotent). Also removes the partial error files such runs
+ * left behind. Returns the ids queued again.
+ */
+export async function recoverStaleImports(
+  ctx: AppContext,
+  olderThanMs = staleAfterMs,
+): Promise<string[]> {
+  const requeued = await ctx.db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .updateTable('imports')
+      .set({ status: 'queued', updatedAt: new Date() })
+      .where('status', '=', 'running')
+      .where('updatedAt', '<', new Date(Date.now() - olderThanMs))
+      .returning(['workspaceId', 'id'])
+      .execute()
+    for (const row of rows)
+      await enqueueImport(ctx, trx, { workspaceId: row.workspaceId, importId: row.id })
+    return rows
+  })
+  for (const row of requeued)
+    ctx.log.warn({ importId: row.id }, 'import left running by a stopped worker: queued again')
+  await sql`
+    delete from file_uploads u
+    where u.file_name like '%.errors.csv'
+      and u.created_at < now() - interval '1 day'
+      and not exists (select 1 from imports i
+        where i.workspace_id = u.workspace_id
+          and (i.errors_upload_id = u.id or i.status in ('queued', 'running')))
+  `.execute(ctx.db)
+  return requeued.map((row) => row.id)
 }
 
 // The API's side: a pg-boss that only sends (no polling, no schedules), on the app's own pool.
@@ -122,38 +166,40 @@ class ErrorFile {
 }
 
 /**
- * Runs one queued import: claims it (so two workers never run it twice), streams the upload
+ * Runs one queued import: claims it (so two workers never run it twice; an import left running
+ * by a stopped worker comes back through recoverStaleImports), streams the upload
  * through the engine, keeps progress in the imports row and stores rejected rows as a CSV.
  */
 export async function runImportJob(ctx: AppContext, data: ImportJobData): Promise<void> {
   const { db } = ctx
+  const startedAt = new Date()
   const claimed = await db
     .updateTable('imports')
-    .set({ status: 'running', startedAt: new Date(), updatedAt: new Date() })
+    .set({ status: 'running', startedAt, updatedAt: new Date() })
     .where('workspaceId', '=', data.workspaceId)
     .where('id', '=', data.importId)
-    .where((eb) =>
-      eb.or([
-        eb('status', '=', 'queued'),
-        eb.and([
-          eb('status', '=', 'running'),
-          eb('updatedAt', '<', new Date(Date.now() - staleAfterMs)),
-        ]),
-      ]),
-    )
+    .where('status', '=', 'queued')
     .returningAll()
     .executeTakeFirst()
   if (!claimed) return
   const row = claimed
   if (row.errorsUploadId) await deleteUpload(db, row.workspaceId, row.errorsUploadId)
 
-  const update = (values: Updateable<DB['imports']>) =>
-    db
+  // This run's writes to the row count only while the run still owns it: a run thought dead and
+  // queued again (recoverStaleImports) stops at its next heartbeat instead of racing the new one.
+  const owner = new AbortController()
+  const update = async (values: Updateable<DB['imports']>) => {
+    const result = await db
       .updateTable('imports')
       .set({ ...values, updatedAt: sql<Date>`now()` })
       .where('workspaceId', '=', row.workspaceId)
       .where('id', '=', row.id)
-      .execute()
+      .where('status', '=', 'running')
+      .where('startedAt', '=', startedAt)
+      .executeTakeFirst()
+    if (result.numUpdatedRows === 0n)
+      owner.abort(new AppError('conflict', 'The import was taken over by another run'))
+  }
 
   let latest: ImportProgress = { rows: 0, imported: 0, rejected: 0, bytes: 0 }
   let lastWrite = 0
@@ -183,6 +229,7 @@ export async function runImportJob(ctx: AppContext, data: ImportJobData): Promis
       entity: row.entity as ImportEntity,
       input: readUpload(db, row.workspaceId, row.uploadId),
       ...options,
+      signal: owner.signal,
       onProgress: (progress) => {
         latest = progress
         if (Date.now() - lastWrite >= progressEveryMs) writeProgress()
@@ -204,6 +251,11 @@ export async function runImportJob(ctx: AppContext, data: ImportJobData): Promis
   } catch (error) {
     clearInterval(heartbeat)
     await writing
+    if (owner.signal.aborted) {
+      // Another run owns the import now: leave its row and its upload alone.
+      ctx.log.warn({ importId: row.id }, 'import run stopped: taken over by another run')
+      return
+    }
     const known = error instanceof AppError
     if (!known) ctx.log.error({ err: error, importId: row.id }, 'import failed')
     const errorsUploadId = await errors.finish().catch(() => null)
