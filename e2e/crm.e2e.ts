@@ -154,6 +154,38 @@ describe('the CRM in the browser', () => {
     await screenshot(page, 'crm-deals-filtered')
   })
 
+  it('lists campaigns in Telescope and activities in Microscope, filtered by type', async () => {
+    await page.getByRole('link', { name: 'Campaigns', exact: true }).click()
+    const campaigns = page.getByRole('table', { name: 'Campaigns' })
+    await campaigns.waitFor()
+    // The demo's campaigns, newest first, each with its channel.
+    expect(await campaigns.getByRole('row').count()).toBeGreaterThan(10)
+    await campaigns.getByRole('cell', { name: 'Events', exact: true }).first().waitFor()
+    expect(await seriousViolations(page)).toEqual([])
+
+    await page.getByRole('link', { name: 'Activities', exact: true }).click()
+    const activities = page.getByRole('table', { name: 'Activities' })
+    await activities.waitFor()
+    await page.getByRole('button', { name: 'Filters' }).click()
+    await page.getByRole('combobox', { name: 'Field of condition 1' }).selectOption('type')
+    await page.getByRole('combobox', { name: 'Condition 1', exact: true }).selectOption('eq')
+    await page.getByRole('combobox', { name: 'Value of condition 1' }).selectOption('meeting')
+    await page.getByRole('button', { name: 'Apply filters' }).click()
+    await page.getByText('Type is Meeting').waitFor()
+    await activities.getByRole('row').nth(1).waitFor()
+    const types = await activities
+      .getByRole('row')
+      .evaluateAll((rows) =>
+        rows.slice(1).map((row) => row.querySelectorAll('td')[1]?.textContent ?? ''),
+      )
+    expect(types.length).toBeGreaterThan(0)
+    expect(new Set(types)).toEqual(new Set(['Meeting']))
+    // A row's subject opens the record the activity is about.
+    await activities.getByRole('row').nth(1).getByRole('link').click()
+    await page.waitForURL(/\/microscope\/(deals|contacts|accounts)\//)
+    await screenshot(page, 'crm-activity-record')
+  })
+
   it('has no serious accessibility violations on the board and a deal page', async () => {
     await page.goto(`${e.baseUrl}/microscope/pipeline?owner=me`)
     await column(page, 'Discovery').getByRole('link', { name: dealName, exact: true }).waitFor()

@@ -1,6 +1,7 @@
 import { Navigate, Route, Routes } from 'react-router'
 import { AccountPage } from './features/accounts/account-page.tsx'
 import { AccountsPage } from './features/accounts/accounts-page.tsx'
+import { ActivitiesPage } from './features/activities/activities-page.tsx'
 import { AreaPage } from './features/areas/area-page.tsx'
 import { areas } from './features/areas/areas.ts'
 import { AcceptInvitationPage } from './features/auth/accept-invitation-page.tsx'
@@ -9,6 +10,7 @@ import { ResetPasswordPage } from './features/auth/reset-password-page.tsx'
 import { SignInPage } from './features/auth/sign-in-page.tsx'
 import { SignUpPage } from './features/auth/sign-up-page.tsx'
 import { PipelineBoardPage } from './features/board/pipeline-board-page.tsx'
+import { CampaignsPage } from './features/campaigns/campaigns-page.tsx'
 import { CustomFieldsPage } from './features/catalog/custom-fields-page.tsx'
 import { ExchangeRatesPage } from './features/catalog/exchange-rates-page.tsx'
 import { PipelinesPage } from './features/catalog/pipelines-page.tsx'
@@ -60,6 +62,8 @@ export function App() {
           <Route path="/microscope/deals" element={<DealsPage />} />
           <Route path="/microscope/deals/:id" element={<DealPage />} />
           <Route path="/microscope/pipeline" element={<PipelineBoardPage />} />
+          <Route path="/microscope/activities" element={<ActivitiesPage />} />
+          <Route path="/telescope/campaigns" element={<CampaignsPage />} />
           <Route path="/settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="/settings/workspace" replace />} />
             <Route path="workspace" element={<WorkspaceSettingsPage />} />

@@ -19,6 +19,7 @@ export const crmKeys = {
   products: ['products'],
   exchangeRates: ['exchange-rates'],
   trash: ['trash'],
+  campaigns: ['campaigns'],
 } as const
 
 /** Reads every page of a small list (members, pipelines, products) up to `max` rows. */

@@ -67,6 +67,22 @@ export const activityTypeOptions: Option[] = [
   { value: 'task', label: 'Task' },
 ]
 
+/** Channels of DEFINITIONS.md (Touchpoints and channels). */
+export const channelOptions: Option[] = [
+  { value: 'paid_search', label: 'Paid search' },
+  { value: 'paid_social', label: 'Paid social' },
+  { value: 'display', label: 'Display' },
+  { value: 'email', label: 'Email' },
+  { value: 'events', label: 'Events' },
+  { value: 'partner', label: 'Partner' },
+  { value: 'organic_social', label: 'Organic social' },
+  { value: 'organic_search', label: 'Organic search' },
+  { value: 'referral', label: 'Referral' },
+  { value: 'direct', label: 'Direct' },
+  { value: 'sales', label: 'Sales' },
+  { value: 'other', label: 'Other' },
+]
+
 const all = [
   ...lifecycleOptions,
   ...leadStatusOptions,

@@ -22,9 +22,12 @@ export interface BulkField {
   options?: Option[]
 }
 
+/** Kinds of records with a list page (saved views and chosen columns are kept per kind). */
+export type ListEntity = RecordEntity | 'activity' | 'campaign'
+
 /** Everything a list of one kind of record needs: where it lives and how it shows. */
 export interface ListConfig<T extends { id: string }> {
-  entity: RecordEntity
+  entity: ListEntity
   path: string
   queryKey: readonly string[]
   title: string
@@ -34,6 +37,7 @@ export interface ListConfig<T extends { id: string }> {
   defaultSort: string
   bulkFields: BulkField[]
   rowName: (row: T) => string
-  rowHref: (row: T) => string
+  /** Where a row's name links to; undefined when the record has no page of its own. */
+  rowHref: (row: T) => string | undefined
   emptyHint: string
 }

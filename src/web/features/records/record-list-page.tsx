@@ -40,7 +40,7 @@ export function RecordListPage<T extends { id: string }>({
   actions?: ReactNode
 }) {
   useDocumentTitle(config.title)
-  const canWrite = useCan('records:write')
+  const canBulk = useCan('records:write') && config.bulkFields.length > 0
   const [state, update] = useListState(config.defaultSort)
   const [search, setSearch] = useState(state.q)
   const pushSearch = useDebouncedCallback((q: string) => update({ q }), 300)
@@ -137,7 +137,7 @@ export function RecordListPage<T extends { id: string }>({
           })}
         </Group>
       ) : null}
-      {canWrite && selectedIds.length > 0 ? (
+      {canBulk && selectedIds.length > 0 ? (
         <Paper withBorder p="xs" role="region" aria-label="Bulk actions">
           <Group justify="space-between">
             <Text size="sm" aria-live="polite">
@@ -182,8 +182,8 @@ export function RecordListPage<T extends { id: string }>({
               onSort={(sort) => update({ sort })}
               rowName={config.rowName}
               rowHref={config.rowHref}
-              selected={canWrite ? selected : undefined}
-              onSelect={canWrite ? setSelected : undefined}
+              selected={canBulk ? selected : undefined}
+              onSelect={canBulk ? setSelected : undefined}
             />
           </Paper>
           <Group justify="center">

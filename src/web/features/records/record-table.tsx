@@ -1,5 +1,6 @@
-import { Anchor, Checkbox, Table, UnstyledButton, VisuallyHidden } from '@mantine/core'
+import { Anchor, Checkbox, Table, Text, UnstyledButton, VisuallyHidden } from '@mantine/core'
 import { IconArrowDown, IconArrowsSort, IconArrowUp } from '@tabler/icons-react'
+import type { ReactNode } from 'react'
 import { Link } from 'react-router'
 import type { Column } from './list-config.ts'
 
@@ -10,7 +11,7 @@ interface RecordTableProps<T extends { id: string }> {
   sort: string
   onSort: (sort: string) => void
   rowName: (row: T) => string
-  rowHref: (row: T) => string
+  rowHref: (row: T) => string | undefined
   selected?: Set<string>
   onSelect?: (ids: Set<string>) => void
 }
@@ -106,9 +107,7 @@ export function RecordTable<T extends { id: string }>(props: RecordTableProps<T>
                 style={column.breaksAnywhere ? { overflowWrap: 'anywhere' } : undefined}
               >
                 {index === 0 ? (
-                  <Anchor component={Link} to={rowHref(row)} fw={500}>
-                    {column.render(row)}
-                  </Anchor>
+                  <RowName href={rowHref(row)}>{column.render(row)}</RowName>
                 ) : (
                   column.render(row)
                 )}
@@ -118,5 +117,19 @@ export function RecordTable<T extends { id: string }>(props: RecordTableProps<T>
         ))}
       </Table.Tbody>
     </Table>
+  )
+}
+
+function RowName({ href, children }: { href: string | undefined; children: ReactNode }) {
+  if (!href)
+    return (
+      <Text span fw={500} size="sm">
+        {children}
+      </Text>
+    )
+  return (
+    <Anchor component={Link} to={href} fw={500}>
+      {children}
+    </Anchor>
   )
 }

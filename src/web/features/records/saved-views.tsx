@@ -18,10 +18,11 @@ import { ErrorAlert } from '../../components/error-alert.tsx'
 import { notifySuccess } from '../../components/notify.ts'
 import { crmKeys, getList } from './crm-queries.ts'
 import type { ApiFilter } from './filter.ts'
-import type { RecordEntity, SavedView } from './types.ts'
+import type { ListEntity } from './list-config.ts'
+import type { SavedView } from './types.ts'
 
 interface SavedViewsProps {
-  entity: RecordEntity
+  entity: ListEntity
   current: { filter: ApiFilter | null; sort: string; columns: string[] }
   onApply: (view: SavedView | null) => void
 }

@@ -183,6 +183,38 @@ export interface Persona {
   label: string
 }
 
+/** An activity as lists show it: with the names of what it is about. */
+export interface ActivityRow extends Activity {
+  contact: Ref | null
+  account: Ref | null
+  deal: Ref | null
+  owner: Ref | null
+  outcome: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+export interface Campaign {
+  id: string
+  name: string
+  channel: string
+  type: string
+  startsOn: string | null
+  endsOn: string | null
+  /** Minor units of currency. */
+  budget: number | null
+  currency: string
+  utmCampaigns: string[]
+  goalLeads: number | null
+  goalMqls: number | null
+  /** Minor units of currency. */
+  goalPipeline: number | null
+  ownerId: string | null
+  owner: Ref | null
+  createdAt: string
+  updatedAt: string
+}
+
 export type RecordEntity = 'account' | 'contact' | 'deal'
 
 export interface SavedView {

@@ -1,10 +1,13 @@
 import { NavLink, Stack } from '@mantine/core'
 import {
+  type Icon,
   IconAddressBook,
   IconBuildingSkyscraper,
+  IconChecklist,
   IconCoin,
   IconLayoutKanban,
   IconSettings,
+  IconSpeakerphone,
 } from '@tabler/icons-react'
 import { Fragment } from 'react'
 import { NavLink as RouterNavLink, useLocation } from 'react-router'
@@ -15,13 +18,17 @@ const links = [
   { path: '/settings', label: 'Settings', icon: IconSettings },
 ]
 
-/** The CRM's records live in Microscope (sales' today), listed under it. */
-const microscopeLinks = [
-  { path: '/microscope/accounts', label: 'Accounts', icon: IconBuildingSkyscraper },
-  { path: '/microscope/contacts', label: 'Contacts', icon: IconAddressBook },
-  { path: '/microscope/deals', label: 'Deals', icon: IconCoin },
-  { path: '/microscope/pipeline', label: 'Pipeline', icon: IconLayoutKanban },
-]
+/** Pages listed under their area: the CRM's records in Microscope, campaigns in Telescope. */
+const areaLinks: Record<string, { path: string; label: string; icon: Icon }[]> = {
+  '/telescope': [{ path: '/telescope/campaigns', label: 'Campaigns', icon: IconSpeakerphone }],
+  '/microscope': [
+    { path: '/microscope/accounts', label: 'Accounts', icon: IconBuildingSkyscraper },
+    { path: '/microscope/contacts', label: 'Contacts', icon: IconAddressBook },
+    { path: '/microscope/deals', label: 'Deals', icon: IconCoin },
+    { path: '/microscope/pipeline', label: 'Pipeline', icon: IconLayoutKanban },
+    { path: '/microscope/activities', label: 'Activities', icon: IconChecklist },
+  ],
+}
 
 export function MainNav({ onNavigate }: { onNavigate: () => void }) {
   const { pathname } = useLocation()
@@ -37,27 +44,23 @@ export function MainNav({ onNavigate }: { onNavigate: () => void }) {
             label={label}
             leftSection={<Icon size={18} stroke={1.6} aria-hidden="true" />}
             active={
-              path === '/microscope'
-                ? pathname === path ||
-                  (isActive(path) && !microscopeLinks.some((link) => isActive(link.path)))
-                : isActive(path)
+              pathname === path ||
+              (isActive(path) && !(areaLinks[path] ?? []).some((link) => isActive(link.path)))
             }
             onClick={onNavigate}
           />
-          {path === '/microscope'
-            ? microscopeLinks.map((link) => (
-                <NavLink
-                  key={link.path}
-                  component={RouterNavLink}
-                  to={link.path}
-                  label={link.label}
-                  pl={34}
-                  leftSection={<link.icon size={16} stroke={1.6} aria-hidden="true" />}
-                  active={isActive(link.path)}
-                  onClick={onNavigate}
-                />
-              ))
-            : null}
+          {(areaLinks[path] ?? []).map((link) => (
+            <NavLink
+              key={link.path}
+              component={RouterNavLink}
+              to={link.path}
+              label={link.label}
+              pl={34}
+              leftSection={<link.icon size={16} stroke={1.6} aria-hidden="true" />}
+              active={isActive(link.path)}
+              onClick={onNavigate}
+            />
+          ))}
         </Fragment>
       ))}
     </Stack>
