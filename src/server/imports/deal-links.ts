@@ -3,6 +3,7 @@ import { uuidv7 } from 'uuidv7'
 import { z } from 'zod'
 import type { DB } from '../db/schema.ts'
 import { externalKeyOf, type ImportContext, rowError } from './context.ts'
+import { findContactKeys } from './related.ts'
 import type { PreparedRow } from './rows.ts'
 import type { RowError } from './types.ts'
 import { CellError, currencyDigits } from './values.ts'
@@ -182,25 +183,7 @@ async function findContacts(
 ) {
   const emails = [...new Set(items.map((c) => c.email?.toLowerCase()).filter(str))]
   const externalIds = [...new Set(items.flatMap((c) => [c.externalId, c.contactId]).filter(str))]
-  const byKey = new Map<string, string>()
-  if (emails.length > 0 || externalIds.length > 0) {
-    const found = await db
-      .selectFrom('contacts')
-      .select(['id', 'email', 'externalSource', 'externalId'])
-      .where('workspaceId', '=', ctx.workspaceId)
-      .where('deletedAt', 'is', null)
-      .where((eb) =>
-        eb.or([
-          ...(emails.length ? [eb('email', '=', eb.fn.any(eb.val(emails)))] : []),
-          ...(externalIds.length ? [eb('externalId', '=', eb.fn.any(eb.val(externalIds)))] : []),
-        ]),
-      )
-      .execute()
-    for (const c of found) {
-      if (c.email) byKey.set(`e:${c.email}`, c.id)
-      for (const k of externalKeyOf(c.externalSource, c.externalId)) byKey.set(k, c.id)
-    }
-  }
+  const byKey = await findContactKeys(db, ctx, emails, externalIds)
   return {
     lookup: (c: z.infer<typeof DealContactCell>[number]) =>
       (str(c.email) ? byKey.get(`e:${c.email.toLowerCase()}`) : undefined) ??

@@ -7,7 +7,7 @@ import {
   transition,
 } from '../../domain/lifecycle.ts'
 import type { DB } from '../db/schema.ts'
-import { type ImportContext, rowError } from './context.ts'
+import { externalKeyOf, type ImportContext, rowError } from './context.ts'
 import type { PreparedRow } from './rows.ts'
 import { followMerges } from './trash.ts'
 import type { RowError } from './types.ts'
@@ -165,4 +165,35 @@ export async function insertLifecycleEntries(
     from json_to_recordset(${JSON.stringify(values)}::json)
       as r(id uuid, record_id uuid, stage text, is_reentry boolean)
   `.execute(db)
+}
+
+/**
+ * Live contacts named by email or by external id, as `e:<email>` and external keys → id, for
+ * rows that link to contacts (deal contacts, activities).
+ */
+export async function findContactKeys(
+  db: Kysely<DB>,
+  ctx: ImportContext,
+  emails: string[],
+  externalIds: string[],
+): Promise<Map<string, string>> {
+  const byKey = new Map<string, string>()
+  if (emails.length === 0 && externalIds.length === 0) return byKey
+  const found = await db
+    .selectFrom('contacts')
+    .select(['id', 'email', 'externalSource', 'externalId'])
+    .where('workspaceId', '=', ctx.workspaceId)
+    .where('deletedAt', 'is', null)
+    .where((eb) =>
+      eb.or([
+        ...(emails.length ? [eb('email', '=', eb.fn.any(eb.val(emails)))] : []),
+        ...(externalIds.length ? [eb('externalId', '=', eb.fn.any(eb.val(externalIds)))] : []),
+      ]),
+    )
+    .execute()
+  for (const c of found) {
+    if (c.email) byKey.set(`e:${c.email}`, c.id)
+    for (const k of externalKeyOf(c.externalSource, c.externalId)) byKey.set(k, c.id)
+  }
+  return byKey
 }

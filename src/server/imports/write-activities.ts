@@ -8,7 +8,7 @@ import {
   type ImportContext,
   rowError,
 } from './context.ts'
-import { resolveAccounts } from './related.ts'
+import { findContactKeys, resolveAccounts } from './related.ts'
 import type { PreparedRow } from './rows.ts'
 import { routeTrashedKeys } from './trash.ts'
 import type { RowError } from './types.ts'
@@ -28,28 +28,10 @@ const linkKeys = [
   'dealExternalId',
 ]
 
-async function resolveContacts(db: Kysely<DB>, ctx: ImportContext, rows: PreparedRow[]) {
+function resolveContacts(db: Kysely<DB>, ctx: ImportContext, rows: PreparedRow[]) {
   const emails = rows.map((r) => r.values.contact).filter(str)
   const refs = rows.map((r) => r.values.contactRef).filter(str)
-  const byKey = new Map<string, string>()
-  if (emails.length === 0 && refs.length === 0) return byKey
-  const found = await db
-    .selectFrom('contacts')
-    .select(['id', 'email', 'externalSource', 'externalId'])
-    .where('workspaceId', '=', ctx.workspaceId)
-    .where('deletedAt', 'is', null)
-    .where((eb) =>
-      eb.or([
-        ...(emails.length ? [eb('email', '=', eb.fn.any(eb.val(emails)))] : []),
-        ...(refs.length ? [eb('externalId', '=', eb.fn.any(eb.val(refs)))] : []),
-      ]),
-    )
-    .execute()
-  for (const c of found) {
-    if (c.email) byKey.set(`e:${c.email}`, c.id)
-    for (const k of externalKeyOf(c.externalSource, c.externalId)) byKey.set(k, c.id)
-  }
-  return byKey
+  return findContactKeys(db, ctx, emails, refs)
 }
 
 const dealKeysOf = (row: PreparedRow) => {
