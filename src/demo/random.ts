@@ -24,6 +24,16 @@ export class SeededRandom {
     return item
   }
 
+  /** A shuffled copy (Fisher–Yates). */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = [...items]
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1))
+      ;[out[i], out[j]] = [out[j] as T, out[i] as T]
+    }
+    return out
+  }
+
   /** A UUIDv7 whose time part is `at` and whose random part comes from this generator. */
   uuidv7(at: Date): string {
     const hex = (n: number, width: number) => Math.floor(n).toString(16).padStart(width, '0')

@@ -109,6 +109,33 @@ describe('demo world', () => {
     }
   })
 
+  it('plants duplicates the Duplicates pages find, for every reason', async () => {
+    const admin = await signIn(t.app, demoLogins[0]?.email ?? '', demoPassword)
+    const reasons = async (entity: 'contacts' | 'accounts') => {
+      const count: Record<string, number> = {}
+      let cursor: string | null = null
+      do {
+        const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
+        const response = await admin.request({
+          method: 'GET',
+          url: `/api/v1/duplicates/${entity}?limit=100${query}`,
+        })
+        expect(response.statusCode, response.body).toBe(200)
+        const page = response.json() as { data: { reason: string }[]; nextCursor: string | null }
+        for (const group of page.data) count[group.reason] = (count[group.reason] ?? 0) + 1
+        cursor = page.nextCursor
+      } while (cursor)
+      return count
+    }
+    // 30 planted people, ten per reason; 8 planted companies, four per reason.
+    const people = await reasons('contacts')
+    for (const reason of ['email', 'name_phone', 'name_company'])
+      expect(people[reason] ?? 0, reason).toBeGreaterThanOrEqual(10)
+    const companies = await reasons('accounts')
+    for (const reason of ['domain', 'name'])
+      expect(companies[reason] ?? 0, reason).toBeGreaterThanOrEqual(4)
+  }, 120_000)
+
   it('leaves an existing demo alone unless reset, and a reset with another seed changes it', async () => {
     const before = await snapshot(other.ctx.db)
     const again = await seedDemo(other.ctx.db, { seed: 8, asOf, reset: false })

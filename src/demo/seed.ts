@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../server/db/database.ts'
 import type { DB, Role } from '../server/db/schema.ts'
 import { seedCrm } from './crm.ts'
+import { plantDuplicates } from './crm-duplicates.ts'
 import { SeededRandom } from './random.ts'
 
 export const demoWorkspaceName = 'Northwind Robotics'
@@ -65,7 +66,8 @@ export interface DemoOptions {
 }
 
 export type DemoResult =
-  | ({ created: true; workspaceId: string; users: number } & Awaited<ReturnType<typeof seedCrm>>)
+  | ({ created: true; workspaceId: string; users: number } & Awaited<ReturnType<typeof seedCrm>> &
+      Awaited<ReturnType<typeof plantDuplicates>>)
   | { created: false; workspaceId: string }
 
 /**
@@ -172,14 +174,17 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
       teamReps[name] = ids
     }
 
-    const crm = await seedCrm(trx, {
-      workspaceId,
-      rng,
-      asOf: options.asOf,
-      start,
-      teams: teamReps,
-      marketingUserId: userIds.get(`marketing@${demoDomain}`) ?? '',
-    })
+    const crm = {
+      ...(await seedCrm(trx, {
+        workspaceId,
+        rng,
+        asOf: options.asOf,
+        start,
+        teams: teamReps,
+        marketingUserId: userIds.get(`marketing@${demoDomain}`) ?? '',
+      })),
+      ...(await plantDuplicates(trx, { workspaceId, rng, asOf: options.asOf })),
+    }
 
     await trx
       .insertInto('instanceSettings')
