@@ -1,5 +1,5 @@
 import { hashPassword } from 'better-auth/crypto'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { Database } from '../server/db/database.ts'
 import type { DB, Role } from '../server/db/schema.ts'
 import { seedCrm } from './crm.ts'
@@ -78,7 +78,7 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
   const existing = await findDemoWorkspace(db)
   if (existing && !options.reset) return { created: false, workspaceId: existing }
   const passwordHash = await hashPassword(demoPassword)
-  return db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     if (existing) await removeDemo(trx, existing)
     const rng = new SeededRandom(options.seed)
     const start = new Date(options.asOf.getTime() - 3 * 365 * 86_400_000)
@@ -214,6 +214,10 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
       .execute()
     return { created: true as const, workspaceId, users: people.length, ...crm }
   })
+  // Fresh tables have no statistics until autovacuum gets to them; without them the planner
+  // guesses one row everywhere and picks poor plans for the first minutes of the demo.
+  await sql`analyze`.execute(db)
+  return result
 }
 
 export async function findDemoWorkspace(db: Kysely<DB>): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { recordAudit } from '../audit/service.ts'
 import { requirePermission } from '../auth/principal.ts'
 import { loadDefinitions } from '../custom-fields/values.ts'
@@ -30,6 +30,9 @@ import { writeActivities } from './write-activities.ts'
 import { writeContacts } from './write-contacts.ts'
 import { writeDeals } from './write-deals.ts'
 import { writeCampaigns, writeProducts } from './write-simple.ts'
+
+/** New records after which an import refreshes its table's statistics. */
+const analyzeAfterCreated = 10_000
 
 /** Rows written per transaction: big enough for set-based SQL, small enough to keep memory flat. */
 export const batchSize = 5000
@@ -208,6 +211,10 @@ export async function runImport(db: Kysely<DB>, options: ImportOptions): Promise
   }
   await writing
   if (!options.dryRun) await auditImport(db, options, result)
+  // A big import changes the table faster than autovacuum re-reads it: refresh the planner's
+  // statistics now so lists and duplicate searches keep their plans.
+  if (!options.dryRun && result.created >= analyzeAfterCreated)
+    await sql`analyze ${sql.table(options.entity)}`.execute(db)
   return result
 }
 
