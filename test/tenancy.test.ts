@@ -8,6 +8,7 @@ import { mergeCases } from './tenancy/merge-cases.ts'
 import { recordsCases } from './tenancy/records-cases.ts'
 import { salesCases } from './tenancy/sales-cases.ts'
 import { a, b, buildWorld, t } from './tenancy/world.ts'
+import { writeKeyCases } from './tenancy/write-key-cases.ts'
 
 /**
  * A person of workspace A can neither read nor change workspace B's records through any route.
@@ -21,6 +22,7 @@ const parts = [
   exportCases,
   importCases,
   mergeCases,
+  writeKeyCases,
 ]
 const cases: Record<string, () => Promise<void>> = Object.assign({}, ...parts)
 

@@ -14,6 +14,7 @@ import { openDatabaseTarget } from './database.ts'
 import { runExport } from './export.ts'
 import { registerImportCommand } from './import.ts'
 import { start } from './start.ts'
+import { registerWriteKeyCommand } from './write-key.ts'
 
 function parseWith<T>(schema: z.ZodType<T>, what: string) {
   return (value: string): T => {
@@ -165,6 +166,7 @@ program
   )
 
 registerImportCommand(program, withDatabase)
+registerWriteKeyCommand(program, withDatabase)
 
 export async function main(argv: string[]): Promise<void> {
   try {

@@ -46,6 +46,7 @@ import { touchpointRoutes } from './touchpoints/routes.ts'
 import { trashRoutes } from './trash/routes.ts'
 import { version } from './version.ts'
 import { workspaceRoutes } from './workspaces/routes.ts'
+import { writeKeyRoutes } from './write-keys/routes.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -145,6 +146,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(mergeRoutes(ctx))
       await v1.register(exportRoutes(ctx))
       await v1.register(importRoutes(ctx))
+      await v1.register(writeKeyRoutes(ctx))
     },
     { prefix: '/api/v1' },
   )

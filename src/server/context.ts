@@ -10,6 +10,7 @@ import { NotifyListener } from './db/notify.ts'
 import type { Env } from './env.ts'
 import { createMailer, type Mailer } from './mail/mailer.ts'
 import { type WorkspaceRow, workspaceChangedChannel } from './workspaces/queries.ts'
+import { writeKeyCache } from './write-keys/service.ts'
 
 /** Everything a request or job needs, built once per process. */
 export interface AppContext {
@@ -46,7 +47,7 @@ export async function createContext(
   const listener = new NotifyListener(
     databaseUrl,
     Object.fromEntries(
-      [apiKeys.cache, workspaces].map((cache) => [
+      [apiKeys.cache, workspaces, writeKeyCache(handle.db)].map((cache) => [
         cache.channel,
         (key: string) => cache.purge(key),
       ]),

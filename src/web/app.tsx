@@ -28,6 +28,7 @@ import { AuditLogPage } from './features/settings/audit-log-page.tsx'
 import { MembersPage } from './features/settings/members-page.tsx'
 import { SettingsLayout } from './features/settings/settings-layout.tsx'
 import { WorkspaceSettingsPage } from './features/settings/workspace-settings-page.tsx'
+import { WriteKeysPage } from './features/settings/write-keys-page.tsx'
 import { NotFoundPage } from './features/shell/not-found-page.tsx'
 import { RequireSession } from './features/shell/require-session.tsx'
 import { RootRedirect } from './features/shell/root-redirect.tsx'
@@ -69,6 +70,7 @@ export function App() {
             <Route path="workspace" element={<WorkspaceSettingsPage />} />
             <Route path="members" element={<MembersPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
+            <Route path="write-keys" element={<WriteKeysPage />} />
             <Route path="audit-log" element={<AuditLogPage />} />
             <Route path="teams" element={<TeamsPage />} />
             <Route path="pipelines" element={<PipelinesPage />} />

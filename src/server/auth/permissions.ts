@@ -15,6 +15,7 @@ export type Permission =
   | 'members:read'
   | 'members:manage'
   | 'api_keys:manage'
+  | 'write_keys:manage'
   | 'audit:read'
   | 'records:read'
   | 'records:write'
@@ -26,7 +27,9 @@ const everyone: Permission[] = ['workspace:read', 'members:read', 'records:read'
 const editors: Permission[] = [...everyone, 'records:write']
 
 // catalog:manage covers the workspace's set-up: teams, pipelines and stages, products, custom
-// fields, personas and exchange rates.
+// fields, personas and exchange rates. write_keys:manage (create, rotate, revoke) is for admin and
+// marketing, who install the tracking snippet; every member may list write keys, which are public by
+// design (they sit in the website's HTML), unlike API keys.
 export const permissionsOf: Record<Role, readonly Permission[]> = {
   admin: [
     ...editors,
@@ -36,9 +39,10 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'workspace:update',
     'members:manage',
     'api_keys:manage',
+    'write_keys:manage',
     'audit:read',
   ],
-  marketing: [...editors, 'records:delete', 'campaigns:write'],
+  marketing: [...editors, 'records:delete', 'campaigns:write', 'write_keys:manage'],
   sales: editors,
   sales_manager: [...editors, 'records:delete'],
   viewer: everyone,

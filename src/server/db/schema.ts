@@ -473,6 +473,18 @@ export interface ImportsTable {
   updatedAt: Generated<Date>
 }
 
+// Issue 5: write keys for ingestion (public by design, stored as is).
+export interface WriteKeysTable {
+  workspaceId: string
+  id: string
+  name: string
+  key: string
+  createdBy: string | null
+  createdAt: Generated<Date>
+  revokedAt: Timestamp | null
+  expiresAt: Timestamp | null
+}
+
 export interface DB {
   users: UsersTable
   sessions: SessionsTable
@@ -509,4 +521,5 @@ export interface DB {
   fileUploads: FileUploadsTable
   fileChunks: FileChunksTable
   imports: ImportsTable
+  writeKeys: WriteKeysTable
 }
