@@ -1,24 +1,12 @@
-import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { sql } from 'kysely'
 import { buildContactList } from '../src/server/contacts/service.ts'
-import { type DatabaseHandle, openDatabase } from '../src/server/db/database.ts'
-import { openEmbeddedPostgres } from '../src/server/db/embedded.ts'
+import type { Database } from '../src/server/db/database.ts'
 import { ListQuery } from '../src/server/records/list.ts'
-import { createWorkspaceKey } from './api-key.ts'
 import { type ContactsVolume, loadContacts } from './contacts-data.ts'
-import {
-  freePort,
-  type ManagedProcess,
-  makeTempDir,
-  removeDataDir,
-  spawnTandemStart,
-  stopLeftoverPostgres,
-  tailOf,
-  waitForOk,
-} from './processes.ts'
 import { createProgress } from './progress.ts'
 import { type BenchReport, isMet, makeMetric } from './report.ts'
+import { type BenchTandem, startBenchTandem } from './server.ts'
 import { median, percentile } from './stats.ts'
 
 export interface ContactsListOptions {
@@ -73,24 +61,13 @@ export async function benchContactsList(
   // start, owners, accounts, chunks, each index (set once known), vacuum, walk, warm-up, runs
   const steps = 1 + 2 + chunks + 1 + 1 + 1 + options.runs
   const progress = createProgress('contacts', steps)
-  const dataDir = await makeTempDir('contacts')
-  const logFile = path.join(dataDir, 'tandem.log')
   const notes: string[] = []
   const plans: string[] = []
-  let tandem: ManagedProcess | undefined
-  let database: DatabaseHandle | undefined
+  let tandem: BenchTandem | undefined
   try {
     progress.update('starting Tandem (--no-demo) and creating an admin API key')
-    const port = await freePort()
-    tandem = spawnTandemStart(dataDir, port, { demo: false, logFile })
-    const base = `http://127.0.0.1:${port}`
-    await waitForOk(`${base}/api/health`, tandem).catch((error: unknown) => {
-      throw new Error(`${error instanceof Error ? error.message : error}\n${tailOf(logFile)}`)
-    })
-    const { workspaceId, key } = await createWorkspaceKey(base, 'admin')
-    const cluster = await openEmbeddedPostgres(dataDir)
-    database = openDatabase(cluster.url, { max: 1 })
-    const { db } = database
+    tandem = await startBenchTandem('contacts', { role: 'admin', poolMax: 1 })
+    const { base, workspaceId, key, db } = tandem
     progress.tick('Tandem started')
 
     let indexCount = 0
@@ -215,7 +192,7 @@ export async function benchContactsList(
     const missed = metrics.some((metric) => !isMet(metric))
     if (missed || process.env.BENCH_EXPLAIN === '1') {
       for (const listCase of cases) {
-        plans.push(`-- ${listCase.label}\n${await explainCase(database, workspaceId, listCase)}`)
+        plans.push(`-- ${listCase.label}\n${await explainCase(db, workspaceId, listCase)}`)
       }
     }
     return { name: 'contacts', metrics, notes }
@@ -223,14 +200,7 @@ export async function benchContactsList(
     progress.stop()
     if (plans.length > 0)
       process.stderr.write(`\nEXPLAIN ANALYZE of each case:\n${plans.join('\n\n')}\n`)
-    await database?.close()
-    await tandem?.stop()
-    if (await stopLeftoverPostgres(dataDir).catch(() => false)) {
-      process.stderr.write(
-        '[contacts] warning: PostgreSQL was still running after Tandem stopped\n',
-      )
-    }
-    await removeDataDir(dataDir)
+    await tandem?.close()
   }
 }
 
@@ -259,16 +229,8 @@ async function getList(
 }
 
 /** The plan of the very query the API runs for a case, with its run-time figures. */
-async function explainCase(
-  database: DatabaseHandle,
-  workspaceId: string,
-  listCase: ListCase,
-): Promise<string> {
-  const { query } = await buildContactList(
-    database.db,
-    workspaceId,
-    ListQuery.parse(listCase.params),
-  )
+async function explainCase(db: Database, workspaceId: string, listCase: ListCase): Promise<string> {
+  const { query } = await buildContactList(db, workspaceId, ListQuery.parse(listCase.params))
   const rows = await query.explain(undefined, sql`analyze, buffers`)
   return rows.map((row) => String(row['QUERY PLAN'])).join('\n')
 }

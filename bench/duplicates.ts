@@ -1,24 +1,12 @@
-import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { sql } from 'kysely'
-import { type Database, type DatabaseHandle, openDatabase } from '../src/server/db/database.ts'
-import { openEmbeddedPostgres } from '../src/server/db/embedded.ts'
+import type { Database } from '../src/server/db/database.ts'
 import { contactKeyColumn, contactKeySql } from '../src/server/merges/keys.ts'
 import { keyGroupsQuery } from '../src/server/merges/queries.ts'
-import { createWorkspaceKey } from './api-key.ts'
 import { type ContactsVolume, loadContacts } from './contacts-data.ts'
-import {
-  freePort,
-  type ManagedProcess,
-  makeTempDir,
-  removeDataDir,
-  spawnTandemStart,
-  stopLeftoverPostgres,
-  tailOf,
-  waitForOk,
-} from './processes.ts'
 import { createProgress } from './progress.ts'
 import { type BenchReport, isMet, makeMetric } from './report.ts'
+import { type BenchTandem, startBenchTandem } from './server.ts'
 import { median, percentile } from './stats.ts'
 
 export interface DuplicatesOptions {
@@ -84,24 +72,13 @@ export async function benchDuplicates(
   // start, owners, accounts, chunks, each index (set once known), vacuum, duplicates, warm-up, runs
   const steps = 1 + 2 + chunks + 1 + 1 + 1 + options.runs
   const progress = createProgress('duplicates', steps)
-  const dataDir = await makeTempDir('duplicates')
-  const logFile = path.join(dataDir, 'tandem.log')
   const notes: string[] = []
   const plans: string[] = []
-  let tandem: ManagedProcess | undefined
-  let database: DatabaseHandle | undefined
+  let tandem: BenchTandem | undefined
   try {
     progress.update('starting Tandem (--no-demo) and creating an admin API key')
-    const port = await freePort()
-    tandem = spawnTandemStart(dataDir, port, { demo: false, logFile })
-    const base = `http://127.0.0.1:${port}`
-    await waitForOk(`${base}/api/health`, tandem).catch((error: unknown) => {
-      throw new Error(`${error instanceof Error ? error.message : error}\n${tailOf(logFile)}`)
-    })
-    const { workspaceId, key } = await createWorkspaceKey(base, 'admin')
-    const cluster = await openEmbeddedPostgres(dataDir)
-    database = openDatabase(cluster.url, { max: 1 })
-    const { db } = database
+    tandem = await startBenchTandem('duplicates', { role: 'admin', poolMax: 1 })
+    const { base, workspaceId, key, db } = tandem
     progress.tick('Tandem started')
 
     const loadStart = performance.now()
@@ -200,14 +177,7 @@ export async function benchDuplicates(
   } finally {
     progress.stop()
     if (plans.length > 0) process.stderr.write(`\nEXPLAIN ANALYZE:\n${plans.join('\n\n')}\n`)
-    await database?.close()
-    await tandem?.stop()
-    if (await stopLeftoverPostgres(dataDir).catch(() => false)) {
-      process.stderr.write(
-        '[duplicates] warning: PostgreSQL was still running after Tandem stopped\n',
-      )
-    }
-    await removeDataDir(dataDir)
+    await tandem?.close()
   }
 }
 

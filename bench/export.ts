@@ -1,25 +1,12 @@
 import { get, type IncomingMessage } from 'node:http'
-import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { to as copyTo } from 'pg-copy-streams'
-import { type DatabaseHandle, openDatabase } from '../src/server/db/database.ts'
-import { openEmbeddedPostgres } from '../src/server/db/embedded.ts'
-import { createWorkspaceKey } from './api-key.ts'
 import { type ContactsVolume, loadContacts } from './contacts-data.ts'
-import {
-  freePort,
-  type ManagedProcess,
-  makeTempDir,
-  removeDataDir,
-  spawnTandemStart,
-  stopLeftoverPostgres,
-  tailOf,
-  waitForOk,
-} from './processes.ts'
 import { createProgress } from './progress.ts'
 import { type BenchReport, makeMetric } from './report.ts'
+import { type BenchTandem, startBenchTandem } from './server.ts'
 import { median } from './stats.ts'
 
 export interface ExportBenchOptions {
@@ -71,22 +58,11 @@ export async function benchExport(
   const chunks = Math.ceil(volume.contacts / volume.chunk)
   const steps = 1 + 2 + chunks + 1 + 1 + options.runs
   const progress = createProgress('export', steps)
-  const dataDir = await makeTempDir('export')
-  const logFile = path.join(dataDir, 'tandem.log')
-  let tandem: ManagedProcess | undefined
-  let database: DatabaseHandle | undefined
+  let tandem: BenchTandem | undefined
   try {
     progress.update('starting Tandem (--no-demo) and creating a viewer API key')
-    const port = await freePort()
-    tandem = spawnTandemStart(dataDir, port, { demo: false, logFile })
-    const base = `http://127.0.0.1:${port}`
-    await waitForOk(`${base}/api/health`, tandem).catch((error: unknown) => {
-      throw new Error(`${error instanceof Error ? error.message : error}\n${tailOf(logFile)}`)
-    })
-    const { workspaceId, key } = await createWorkspaceKey(base, 'viewer')
-    const cluster = await openEmbeddedPostgres(dataDir)
-    database = openDatabase(cluster.url, { max: 2 })
-    const { db, pool } = database
+    tandem = await startBenchTandem('export', { role: 'viewer', poolMax: 2 })
+    const { base, workspaceId, key, db, pool } = tandem
     progress.tick('Tandem started')
 
     const loadStart = performance.now()
@@ -173,11 +149,6 @@ export async function benchExport(
     return { name: 'export', metrics, notes }
   } finally {
     progress.stop()
-    await database?.close()
-    await tandem?.stop()
-    if (await stopLeftoverPostgres(dataDir).catch(() => false)) {
-      process.stderr.write('[export] warning: PostgreSQL was still running after Tandem stopped\n')
-    }
-    await removeDataDir(dataDir)
+    await tandem?.close()
   }
 }

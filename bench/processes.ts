@@ -139,6 +139,18 @@ export async function waitForOk(
   throw new Error(`${url} did not answer 200 in time`)
 }
 
+/** Polls base/api/health until it answers 200; on failure, the error ends with the log's tail. */
+export async function waitForHealth(
+  base: string,
+  managed: ManagedProcess,
+  logFile: string,
+  options: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<void> {
+  await waitForOk(`${base}/api/health`, managed, options).catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : error}\n${tailOf(logFile)}`)
+  })
+}
+
 /** Runs `tandem …args` to completion and returns its stdout; throws with stderr on failure. */
 export async function runTandem(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const managed = spawnManaged(process.execPath, [binPath, ...args], { env, pipeStdout: true })

@@ -7,8 +7,7 @@ import {
   removeDataDir,
   spawnTandemStart,
   stopLeftoverPostgres,
-  tailOf,
-  waitForOk,
+  waitForHealth,
 } from './processes.ts'
 import { createProgress } from './progress.ts'
 import { type BenchReport, makeMetric } from './report.ts'
@@ -76,11 +75,7 @@ export async function benchRestart(
     const spawnedAt = performance.now()
     const tandem = spawnTandemStart(dir, port, { demo: true, logFile: log })
     current = tandem
-    await waitForOk(`http://127.0.0.1:${port}/api/health`, tandem, { intervalMs: 10 }).catch(
-      (error: unknown) => {
-        throw new Error(`${error instanceof Error ? error.message : error}\n${tailOf(log)}`)
-      },
-    )
+    await waitForHealth(`http://127.0.0.1:${port}`, tandem, log, { intervalMs: 10 })
     return { tandem, seconds: (performance.now() - spawnedAt) / 1000 }
   }
 }
