@@ -11,7 +11,13 @@ import { createTestApp, type TestApp } from '../../test/harness.ts'
 // A public CRM export nobody shaped for us (../shared/data/README.md, maven_crm): 85 accounts,
 // 7 products and 8,800 opportunities, with typos ("Philipines", "GTXPro" for "GTX Pro"), country
 // names instead of codes, and open deals with no account or amount.
-const data = path.resolve(import.meta.dirname, '../../../shared/data/maven_crm')
+// The reference data sets live beside the checkout (../shared/data), never in the repository;
+// TANDEM_SHARED_DATA points elsewhere (.ci/run sets it when it finds them).
+const shared =
+  process.env.TANDEM_SHARED_DATA ?? path.resolve(import.meta.dirname, '../../../shared/data')
+const data = path.join(shared, 'maven_crm')
+const present = fs.existsSync(path.join(data, 'sales_pipeline.csv'))
+if (!present) console.warn(`import-maven.test.ts: skipped, no Maven CRM data at ${data}`)
 
 let t: TestApp
 let env: Record<string, string>
@@ -41,7 +47,7 @@ function input(name: string): string {
 
 const accountMap = 'account=name,sector=industry,employees=employees,office_location=country'
 
-describe('importing the Maven CRM export with the CLI', () => {
+describe.skipIf(!present)('importing the Maven CRM export with the CLI', () => {
   it('rejects the two unknown countries by line and column, then takes them once mapped', async () => {
     const file = input('accounts.csv')
     const first = await runCli(['import', 'accounts', file, '--map', accountMap], env, 120_000)
