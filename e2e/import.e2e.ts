@@ -112,6 +112,8 @@ describe('importing a CSV in the browser', () => {
     await past.getByText('people.csv').first().waitFor()
     await page.getByRole('link', { name: 'Open contacts' }).click()
     await page.getByRole('textbox', { name: 'Search contacts' }).fill(`zora.${stamp}`)
+    // As a person would: wait for the search to apply before opening a row.
+    await page.waitForURL(new RegExp(`[?&]q=zora\\.${stamp}`))
     const table = page.getByRole('table', { name: 'Contacts' })
     await table
       .getByRole('link', { name: /Zora Quillfeather/ })
