@@ -112,3 +112,15 @@ export async function makeApiKey(admin: Session, workspaceId: string, role: Role
   if (response.statusCode !== 201) throw new Error(`api key failed: ${response.body}`)
   return (response.json() as { data: { id: string; key: string } }).data
 }
+
+/** A write key of the workspace, for the /v1/* tracking API. */
+export async function makeWriteKey(admin: Session, workspaceId: string) {
+  const response = await admin.request({
+    method: 'POST',
+    url: '/api/v1/write-keys',
+    workspaceId,
+    payload: { name: 'test site' },
+  })
+  if (response.statusCode !== 201) throw new Error(`write key failed: ${response.body}`)
+  return (response.json() as { data: { id: string; key: string } }).data.key
+}

@@ -34,7 +34,10 @@ import { authenticate } from './http/authenticate.ts'
 import { handleError } from './http/error-handler.ts'
 import { apiSecurityHeaders, hsts, pageSecurityHeaders } from './http/security-headers.ts'
 import { serializerCompiler } from './http/serializer.ts'
+import { identityRoutes } from './identities/routes.ts'
 import { importRoutes } from './imports/routes.ts'
+import { IngestQueue } from './ingest/queue.ts'
+import { ingestRoutes } from './ingest/routes.ts'
 import { memberRoutes } from './members/routes.ts'
 import { mergeRoutes } from './merges/routes.ts'
 import { personaRoutes } from './personas/routes.ts'
@@ -118,6 +121,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
   await app.register(healthRoutes(ctx))
+  const ingestQueue = new IngestQueue(ctx.db, ctx.log)
+  app.addHook('onClose', () => ingestQueue.drain())
+  await app.register(ingestRoutes(ctx, ingestQueue))
   await authRoutes(app, ctx)
   await app.register(
     async (v1) => {
@@ -147,6 +153,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(exportRoutes(ctx))
       await v1.register(importRoutes(ctx))
       await v1.register(writeKeyRoutes(ctx))
+      await v1.register(identityRoutes(ctx))
     },
     { prefix: '/api/v1' },
   )

@@ -27,6 +27,16 @@ export function presentContact(row: ContactListRow) {
     source: row.source,
     firstTouchUtm: row.firstTouchUtm,
     lastTouchUtm: row.lastTouchUtm,
+    traits: row.traits,
+    identifiedAt: row.identifiedAt?.toISOString() ?? null,
+    leadCreation:
+      row.leadCreationTouchpointId && row.leadCreationAt && row.leadCreationType
+        ? {
+            touchpointId: row.leadCreationTouchpointId,
+            at: row.leadCreationAt.toISOString(),
+            type: row.leadCreationType,
+          }
+        : null,
     emailOptIn: row.emailOptIn,
     doNotContact: row.doNotContact,
     recycleUntil: row.recycleUntil,

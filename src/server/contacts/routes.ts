@@ -37,8 +37,17 @@ export const Contact = z
     owner: Summary,
     ownerId: z.string().nullable(),
     source: z.string().nullable(),
-    firstTouchUtm: UtmValues,
-    lastTouchUtm: UtmValues,
+    firstTouchUtm: UtmValues.describe('UTM values of the first touch that carried any'),
+    lastTouchUtm: UtmValues.describe('UTM values of the last touch that carried any'),
+    traits: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe('traits of identify calls, kept whole (the latest value of each)'),
+    identifiedAt: z.string().nullable().describe('when an identify first made the person known'),
+    leadCreation: z
+      .object({ touchpointId: z.string(), at: z.string(), type: z.string() })
+      .nullable()
+      .describe('the lead-creation touch (DEFINITIONS.md)'),
     emailOptIn: z.boolean(),
     doNotContact: z.boolean(),
     recycleUntil: z.string().nullable().describe('re-engage on (YYYY-MM-DD), while recycled'),

@@ -199,6 +199,8 @@ export interface AccountsTable extends Stamped, SoftDeleted {
   /** Duplicate keys (issue 4), generated from name and domain; never written. */
   dupDomain: DuplicateKey
   dupName: DuplicateKey
+  /** Ingestion (issue 5): the group's traits as the last group call sent them. */
+  traits: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>
 }
 
 export interface ContactsTable extends Stamped, SoftDeleted {
@@ -230,6 +232,14 @@ export interface ContactsTable extends Stamped, SoftDeleted {
   dupEmail: DuplicateKey
   dupNamePhone: DuplicateKey
   dupNameCompany: DuplicateKey
+  /** Ingestion (issue 5): the person's traits as identify last sent them, and touch milestones. */
+  traits: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>
+  identifiedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  firstTouchUtmAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  lastTouchUtmAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  leadCreationTouchpointId: ColumnType<string | null, string | null | undefined, string | null>
+  leadCreationAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  leadCreationType: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface LifecycleEntriesTable {
@@ -405,6 +415,38 @@ export interface TouchpointsTable {
   isBot: Generated<boolean>
   messageId: string | null
   createdAt: Generated<Date>
+  /** Ingestion (issue 5): when the event arrived, whether its time was clamped, why it is a bot's. */
+  receivedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  timeFlag: ColumnType<string | null, string | null | undefined, string | null>
+  botReason: ColumnType<string | null, string | null | undefined, string | null>
+  context: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>
+}
+
+export interface IdentitiesTable {
+  workspaceId: string
+  kind: 'user' | 'anonymous' | 'group'
+  value: string
+  recordId: string
+  firstSeenAt: Generated<Date>
+}
+
+export interface IdentityMergesTable {
+  workspaceId: string
+  id: string
+  contactId: string
+  anonymousId: string
+  reason: 'identify' | 'alias'
+  messageId: string | null
+  touchpointsMoved: Generated<number>
+  mergedAt: Generated<Date>
+  undoneAt: Date | null
+  undoneBy: string | null
+}
+
+export interface EventNamesTable {
+  workspaceId: string
+  name: string
+  firstSeenAt: Generated<Date>
 }
 
 export interface TouchpointMessageIdsTable {
@@ -522,4 +564,7 @@ export interface DB {
   fileChunks: FileChunksTable
   imports: ImportsTable
   writeKeys: WriteKeysTable
+  identities: IdentitiesTable
+  identityMerges: IdentityMergesTable
+  eventNames: EventNamesTable
 }

@@ -21,6 +21,10 @@ export function presentTouchpoint(row: TouchpointRow) {
     url: row.url,
     properties: row.properties,
     isBot: row.isBot,
+    botReason: row.botReason,
+    timeFlag: row.timeFlag,
+    receivedAt: row.receivedAt?.toISOString() ?? null,
+    context: row.context,
     createdAt: row.createdAt.toISOString(),
   }
 }

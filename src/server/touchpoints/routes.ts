@@ -21,7 +21,22 @@ const touchpointShape = {
   referrer: z.string().nullable(),
   url: z.string().nullable(),
   properties: z.record(z.string(), z.unknown()),
-  isBot: z.boolean(),
+  isBot: z.boolean().describe('a bot or link scanner: never counted in scoring or attribution'),
+  botReason: z
+    .string()
+    .nullable()
+    .describe('bot_user_agent, scanner_user_agent or instant_click (a click right after delivery)'),
+  timeFlag: z
+    .string()
+    .nullable()
+    .describe(
+      'clamped_future or clamped_past: the sent timestamp was too far in the future or past and was clamped',
+    ),
+  receivedAt: z.string().nullable().describe('when /v1/* received it (null if not ingested)'),
+  context: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe('userAgent, ip, page title/path, library, userId of the sender'),
   createdAt: z.string(),
 }
 export const Touchpoint = z.object(touchpointShape).meta({ id: 'Touchpoint' })

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type SqlBool, sql } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import { z } from 'zod'
 import { type Principal, requirePermission } from '../auth/principal.ts'
@@ -17,7 +17,18 @@ import {
   selectTouchpointPage,
 } from './queries.ts'
 
+const When = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-11-27T10:00:00Z' })
+  .or(z.iso.date({ error: 'must be an ISO 8601 date such as 2026-11-27' }))
+  .optional()
+
 export const TouchpointQuery = PageQuery.extend({
+  contactId: z.uuid().optional().describe("the contact's touchpoints"),
+  accountId: z.uuid().optional().describe("the account's touchpoints (all its contacts')"),
+  campaignId: z.uuid().optional(),
+  type: z.enum(touchpointTypes).optional(),
+  from: When.describe('occurredAt at or after this time (a date means its start, UTC)'),
+  to: When.describe('occurredAt before this time (a date means its start, UTC)'),
   filter: z.string().max(20_000).optional(),
   sort: z.string().max(60).optional(),
 })
@@ -47,6 +58,12 @@ export async function listTouchpoints(db: Database, principal: Principal, query:
   const filter = parseFilterParam(query.filter)
   const sort = parseSort(query.sort, sortable, '-occurredAt')
   const where = filter ? [compileFilter(filter, touchpointFields)] : []
+  for (const key of ['contactId', 'accountId', 'campaignId', 'type'] as const) {
+    const value = query[key]
+    if (value !== undefined) where.push(sql<SqlBool>`${sql.ref(`t.${key}`)} = ${value}`)
+  }
+  if (query.from) where.push(sql<SqlBool>`t.occurred_at >= ${query.from}::timestamptz`)
+  if (query.to) where.push(sql<SqlBool>`t.occurred_at < ${query.to}::timestamptz`)
   const rows = await selectTouchpointPage(db, workspaceId, where, sort, query.cursor, query.limit)
   return toPage(rows, query.limit, sort, presentTouchpoint)
 }

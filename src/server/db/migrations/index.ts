@@ -10,6 +10,7 @@ import * as merges from './2026-11-27T0110-merges.ts'
 import * as duplicateKeys from './2026-11-27T0120-duplicate-keys.ts'
 import * as externalIdFirst from './2026-11-27T0130-external-id-first.ts'
 import * as writeKeys from './2026-11-27T0200-write-keys.ts'
+import * as ingestion from './2026-11-27T0600-ingestion.ts'
 
 /** Every migration, in order. Files are frozen once merged; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0120-duplicate-keys': duplicateKeys,
   '2026-11-27T0130-external-id-first': externalIdFirst,
   '2026-11-27T0200-write-keys': writeKeys,
+  '2026-11-27T0600-ingestion': ingestion,
 }
