@@ -3,6 +3,7 @@ import { makeApiKey } from './factories.ts'
 import { activityCases } from './tenancy/activity-cases.ts'
 import { exportCases } from './tenancy/export-cases.ts'
 import { foundationCases } from './tenancy/foundation-cases.ts'
+import { identityCases } from './tenancy/identity-cases.ts'
 import { importCases } from './tenancy/import-cases.ts'
 import { mergeCases } from './tenancy/merge-cases.ts'
 import { recordsCases } from './tenancy/records-cases.ts'
@@ -23,6 +24,7 @@ const parts = [
   importCases,
   mergeCases,
   writeKeyCases,
+  identityCases,
 ]
 const cases: Record<string, () => Promise<void>> = Object.assign({}, ...parts)
 

@@ -103,6 +103,7 @@ export const activityCases: Record<string, () => Promise<void>> = {
     expect(idsOf(await asA('GET', '/api/v1/touchpoints?limit=200'))).not.toContain(bTouchpoint.id)
     const byContact = filterOf('contactId', bContact.id)
     expect(idsOf(await asA('GET', `/api/v1/touchpoints?filter=${byContact}`))).toEqual([])
+    expect(idsOf(await asA('GET', `/api/v1/touchpoints?contactId=${bContact.id}`))).toEqual([])
   },
   'GET /api/v1/contacts/{id}/timeline': async () => {
     notFound(await asA('GET', `/api/v1/contacts/${bContact.id}/timeline`))

@@ -38,27 +38,91 @@ function ItemIcon({ item }: { item: TimelineItem }) {
   return <Icon size={14} aria-hidden="true" />
 }
 
-function TouchpointBody({ item }: { item: Extract<TimelineItem, { kind: 'touchpoint' }> }) {
+type TouchpointItem = Extract<TimelineItem, { kind: 'touchpoint' }>
+
+/** How the ingestion API flags a touch it does not count (docs/ingestion.md). */
+const botReasonLabels: Record<string, string> = {
+  bot_user_agent: 'Bot user agent',
+  scanner_user_agent: 'Link scanner',
+  instant_click: 'Instant click',
+}
+
+const timeFlagLabels: Record<string, string> = {
+  clamped_future: 'sent with a future time; placed when it arrived',
+  clamped_past: 'sent with a time over two years old; placed two years back',
+}
+
+/** A text field of the sender's context, or nothing when it is missing or not text. */
+function contextText(context: Record<string, unknown> | null, ...path: string[]): string | null {
+  let value: unknown = context
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return null
+    value = (value as Record<string, unknown>)[key]
+  }
+  return typeof value === 'string' && value.length > 0 ? value : null
+}
+
+function botReasonLabel(reason: string | null): string {
+  return reason ? (botReasonLabels[reason] ?? humanize(reason)) : 'Bot'
+}
+
+function touchpointTitle(item: TouchpointItem): string {
+  return item.eventName ?? humanize(item.type)
+}
+
+function TouchpointBody({ item }: { item: TouchpointItem }) {
+  const pageTitle = contextText(item.context, 'page', 'title')
+  const userAgent = contextText(item.context, 'userAgent')
   return (
     <Stack gap={2}>
       <Group gap={6}>
         <Badge size="xs" variant="light" color="gray">
           {humanize(item.channel)}
         </Badge>
+        {item.eventName ? (
+          <Text size="xs" c="dimmed">
+            {humanize(item.type)}
+          </Text>
+        ) : null}
         {item.utm?.utm_campaign ? (
           <Text size="xs" c="dimmed">
             campaign {item.utm.utm_campaign}
           </Text>
         ) : null}
         {item.isBot ? (
-          <Badge size="xs" variant="light" color="orange">
-            Bot or scanner: not counted
-          </Badge>
+          <>
+            <Badge size="xs" variant="outline" color="red.9">
+              Bot
+            </Badge>
+            <Text size="xs" c="dimmed">
+              {botReasonLabel(item.botReason)}: not counted
+            </Text>
+          </>
+        ) : null}
+        {item.timeFlag ? (
+          <>
+            <Badge size="xs" variant="outline" color="gray">
+              Time clamped
+            </Badge>
+            <Text size="xs" c="dimmed">
+              {timeFlagLabels[item.timeFlag] ?? humanize(item.timeFlag)}
+            </Text>
+          </>
         ) : null}
       </Group>
+      {pageTitle ? (
+        <Text size="xs" c={item.isBot ? 'dimmed' : undefined}>
+          {pageTitle}
+        </Text>
+      ) : null}
       {item.url ? (
         <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
           {item.url}
+        </Text>
+      ) : null}
+      {item.isBot && userAgent ? (
+        <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+          {userAgent}
         </Text>
       ) : null}
     </Stack>
@@ -117,13 +181,22 @@ export function RecordTimeline({ entity, id }: { entity: RecordEntity; id: strin
         {items.map((item) => (
           <Timeline.Item
             key={`${item.kind}-${item.id}`}
+            id={`${item.kind}-${item.id}`}
+            // A bot's touch is kept but dimmed: grey bullet, dashed line, grey title.
+            {...(item.kind === 'touchpoint' && item.isBot
+              ? { color: 'gray', lineVariant: 'dashed' as const, 'data-bot': true }
+              : {})}
             bullet={<ItemIcon item={item} />}
             title={
               <Group gap={6} wrap="nowrap" justify="space-between">
-                <Text size="sm" fw={500}>
+                <Text
+                  size="sm"
+                  fw={500}
+                  c={item.kind === 'touchpoint' && item.isBot ? 'dimmed' : undefined}
+                >
                   {item.kind === 'activity'
                     ? activityTitle(item.type, item.subject)
-                    : humanize(item.eventName ?? item.type)}
+                    : touchpointTitle(item)}
                 </Text>
                 <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                   <time dateTime={item.at}>{formatDateTime(item.at)}</time>

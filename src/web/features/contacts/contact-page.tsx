@@ -17,14 +17,10 @@ import { RelatedList } from '../records/related-list.tsx'
 import type { ContactDetail, Deal } from '../records/types.ts'
 import { ContactForm } from './contact-form.tsx'
 import { contactName } from './contact-list.tsx'
+import { ContactTracking } from './contact-tracking.tsx'
+import { IdentityMerges } from './identity-merges.tsx'
 
 type Dialog = 'edit' | 'deal' | null
-
-function utmText(utm: Record<string, string> | null): string {
-  if (!utm) return '—'
-  const parts = [utm.utm_source, utm.utm_medium, utm.utm_campaign].filter(Boolean)
-  return parts.length > 0 ? parts.join(' / ') : '—'
-}
 
 export function ContactPage() {
   const navigate = useNavigate()
@@ -88,10 +84,14 @@ export function ContactPage() {
                     ? [['Re-engage on', formatDate(contact.recycleUntil)] as [string, string]]
                     : []),
                   ['Source', contact.source ?? '—'],
-                  ['First touch', utmText(contact.firstTouchUtm)],
-                  ['Last touch', utmText(contact.lastTouchUtm)],
                 ]}
               />
+              <RecordSection title="Tracking">
+                <ContactTracking contact={contact} />
+              </RecordSection>
+              <RecordSection title="Identity merges">
+                <IdentityMerges contactId={contact.id} />
+              </RecordSection>
               <RecordSection title="Lifecycle">
                 <LifecycleHistory entries={contact.stageHistory} />
               </RecordSection>

@@ -20,6 +20,7 @@ export const crmKeys = {
   exchangeRates: ['exchange-rates'],
   trash: ['trash'],
   campaigns: ['campaigns'],
+  identityMerges: ['identity-merges'],
 } as const
 
 /** Reads every page of a small list (members, pipelines, products) up to `max` rows. */

@@ -64,9 +64,38 @@ export interface Contact {
   updatedAt: string
 }
 
+/** Traits hold whatever the sender's identify calls carried: any JSON, never trusted as HTML. */
+export type Traits = Record<string, unknown>
+
+/** The touch that made this person a lead (the first form fill or, failing that, the first touch). */
+export interface LeadCreation {
+  touchpointId: string
+  at: string
+  type: string
+}
+
 export interface ContactDetail extends Contact {
   stageHistory: LifecycleEntry[]
+  traits: Traits | null
+  identifiedAt: string | null
+  leadCreation: LeadCreation | null
 }
+
+/** An anonymous visitor's history joined to a contact by an identify or alias call. */
+export interface IdentityMerge {
+  id: string
+  contactId: string
+  anonymousId: string
+  reason: 'identify' | 'alias'
+  messageId: string | null
+  touchpointsMoved: number
+  mergedAt: string
+  undoneAt: string | null
+  undoneBy: Ref | null
+}
+
+/** What the sender's library reported about the device and page (userAgent, ip, page, library…). */
+export type TouchContext = Record<string, unknown>
 
 export interface Stage {
   id: string
@@ -175,7 +204,12 @@ export type TimelineItem =
       campaignId: string | null
       activityId: string | null
       utm: Record<string, string> | null
+      anonymousId: string | null
       isBot: boolean
+      botReason: string | null
+      timeFlag: string | null
+      receivedAt: string | null
+      context: TouchContext | null
     }
 
 export interface Persona {
