@@ -3,6 +3,7 @@ import { benchDuplicates } from './duplicates.ts'
 import { benchExport } from './export.ts'
 import { benchHttp } from './http.ts'
 import { benchImport } from './import.ts'
+import { benchIngest } from './ingest.ts'
 import { stopChildrenOnSignal } from './processes.ts'
 import { type BenchReport, formatTable, isMet } from './report.ts'
 import { benchRestart } from './restart.ts'
@@ -15,6 +16,7 @@ const benchmarks: Record<string, () => Promise<BenchReport>> = {
   export: () => benchExport(),
   import: () => benchImport(),
   duplicates: () => benchDuplicates(),
+  ingest: () => benchIngest(),
 }
 
 stopChildrenOnSignal()

@@ -21,6 +21,8 @@ export interface BenchTandem {
   pool: DatabaseHandle['pool']
   dataDir: string
   logFile: string
+  /** The `tandem start` process (its pid for CPU and memory readings). */
+  process: ManagedProcess
   /** Closes the database, stops Tandem (and a PostgreSQL it left running) and removes dataDir. */
   close(): Promise<void>
 }
@@ -60,7 +62,7 @@ export async function startBenchTandem(
     const cluster = await openEmbeddedPostgres(dataDir)
     database = openDatabase(cluster.url, { max: options.poolMax })
     const { db, pool } = database
-    return { base, workspaceId, key, db, pool, dataDir, logFile, close }
+    return { base, workspaceId, key, db, pool, dataDir, logFile, process: tandem, close }
   } catch (error) {
     // The startup error is the one to report, not a failure while cleaning up after it.
     await close().catch(() => {})

@@ -35,6 +35,13 @@ export type BatchWriter = (
   rows: PreparedRow[],
 ) => Promise<BatchOutcome>
 
+/** Work a batch needs done before its transaction, outside it (DDL that takes its own locks). */
+export type BatchPreparer = (
+  db: Kysely<DB>,
+  ctx: ImportContext,
+  rows: PreparedRow[],
+) => Promise<void>
+
 export async function loadContext(
   db: Kysely<DB>,
   workspaceId: string,

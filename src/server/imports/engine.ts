@@ -4,7 +4,13 @@ import { recordAudit } from '../audit/service.ts'
 import { requirePermission } from '../auth/principal.ts'
 import { loadDefinitions } from '../custom-fields/values.ts'
 import type { DB } from '../db/schema.ts'
-import { type BatchOutcome, type BatchWriter, type ImportContext, loadContext } from './context.ts'
+import {
+  type BatchOutcome,
+  type BatchPreparer,
+  type BatchWriter,
+  type ImportContext,
+  loadContext,
+} from './context.ts'
 import { type CsvFile, type CsvRow, openCsv } from './csv.ts'
 import { customEntity, type ImportField, importFields } from './fields.ts'
 import {
@@ -30,6 +36,7 @@ import { writeActivities } from './write-activities.ts'
 import { writeContacts } from './write-contacts.ts'
 import { writeDeals } from './write-deals.ts'
 import { writeCampaigns, writeProducts } from './write-simple.ts'
+import { ensureBatchPartitions, writeTouchpoints } from './write-touchpoints.ts'
 
 /** New records after which an import refreshes its table's statistics. */
 const analyzeAfterCreated = 10_000
@@ -44,6 +51,12 @@ const writers: Record<ImportEntity, BatchWriter> = {
   deals: writeDeals,
   activities: writeActivities,
   campaigns: writeCampaigns,
+  touchpoints: writeTouchpoints,
+}
+
+// Touchpoints land in monthly partitions made before each batch's transaction (none on a dry run).
+const preparers: Partial<Record<ImportEntity, BatchPreparer>> = {
+  touchpoints: ensureBatchPartitions,
 }
 
 // A contact needs an email or a name (contacts/rules.ts); an external id finds an existing one.
@@ -121,11 +134,13 @@ class DryRunRollback extends Error {}
 async function writeBatch(
   db: Kysely<DB>,
   writer: BatchWriter,
+  preparer: BatchPreparer | undefined,
   ctx: ImportContext,
   rows: PreparedRow[],
   dryRun: boolean,
 ): Promise<BatchOutcome> {
   if (rows.length === 0) return { created: 0, updated: 0, unchanged: 0, errors: [] }
+  if (preparer && !dryRun) await preparer(db, ctx, rows)
   let outcome: BatchOutcome | undefined
   try {
     await db.transaction().execute(async (trx) => {
@@ -151,6 +166,7 @@ export async function runImport(db: Kysely<DB>, options: ImportOptions): Promise
   checkRequired(plan.mapping, plan.fields, anyOfFields[options.entity])
   const ctx = await loadContext(db, workspaceId, options.actor, plan.definitions)
   const writer = writers[options.entity]
+  const preparer = preparers[options.entity]
   const result: ImportResult = {
     rows: 0,
     imported: 0,
@@ -167,7 +183,7 @@ export async function runImport(db: Kysely<DB>, options: ImportOptions): Promise
   let order: DateOrder | undefined
   // A batch's errors are reported in line order once it is written.
   const write = async (prepared: PreparedRow[], unreadable: RowError[]) => {
-    const outcome = await writeBatch(db, writer, ctx, prepared, options.dryRun === true)
+    const outcome = await writeBatch(db, writer, preparer, ctx, prepared, options.dryRun === true)
     for (const error of [...unreadable, ...outcome.errors].sort((a, b) => a.line - b.line))
       reject(error)
     result.imported += prepared.length - outcome.errors.length

@@ -1,7 +1,7 @@
 import { allLifecycleStates, leadStatuses } from '../../domain/lifecycle.ts'
 import { activityTypes } from '../activities/service.ts'
 import { forecastCategories, lossReasons, marketingCouldHelpAnswers } from '../deals/input.ts'
-import { channels } from '../touchpoints/kinds.ts'
+import { channels, touchpointTypes } from '../touchpoints/kinds.ts'
 import type { ImportEntity } from './types.ts'
 import type { SqlType } from './upsert.ts'
 
@@ -323,6 +323,89 @@ const campaignFields: ImportField[] = [
   ...external,
 ]
 
+// Touchpoints have no external-id columns: the external id names the touchpoint's message id
+// instead (write-touchpoints.ts), so a re-run of the same file finds it already claimed.
+const touchpointExternal: ImportField[] = [
+  {
+    key: 'externalSource',
+    label: 'External source',
+    type: 'text',
+    max: 100,
+    aliases: ['source system'],
+  },
+  { key: 'externalId', label: 'External id', type: 'text', max: 200 },
+  { key: 'sourceId', label: 'Record id', type: 'text', max: 200, aliases: ['record id', 'id'] },
+]
+// Kept together in the touchpoint's `utm` object, under these keys.
+const utm = (key: string, label: string): ImportField => ({ key, label, type: 'text', max: 200 })
+
+const touchpointFields: ImportField[] = [
+  {
+    key: 'occurredAt',
+    label: 'Occurred at',
+    type: 'timestamp',
+    column: 'occurred_at',
+    sqlType: 'timestamptz',
+    required: true,
+    aliases: ['timestamp', 'date', 'time'],
+  },
+  {
+    key: 'type',
+    label: 'Type',
+    type: 'enum',
+    column: 'type',
+    sqlType: 'text',
+    values: touchpointTypes,
+    required: true,
+    aliases: ['touchpoint type'],
+  },
+  {
+    key: 'channel',
+    label: 'Channel (computed when empty)',
+    type: 'enum',
+    column: 'channel',
+    sqlType: 'text',
+    values: channels,
+  },
+  text('eventName', 'Event name', 'event_name', 200, ['event']),
+  { key: 'contact', label: 'Contact email', type: 'email', aliases: ['contact email', 'email'] },
+  {
+    key: 'contactRef',
+    label: 'Contact id (its external id here)',
+    type: 'text',
+    aliases: ['contactId'],
+  },
+  text('anonymousId', 'Anonymous id', 'anonymous_id', 200),
+  accountName,
+  accountDomain,
+  { key: 'campaign', label: 'Campaign name', type: 'text', max: 200, aliases: ['campaign name'] },
+  utm('utm_source', 'UTM source'),
+  utm('utm_medium', 'UTM medium'),
+  utm('utm_campaign', 'UTM campaign'),
+  utm('utm_term', 'UTM term'),
+  utm('utm_content', 'UTM content'),
+  text('referrer', 'Referrer', 'referrer', 2000, ['referer', 'referrer url']),
+  text('url', 'URL', 'url', 2000, ['page url']),
+  {
+    key: 'properties',
+    label: 'Properties (JSON object)',
+    type: 'json',
+    column: 'properties',
+    sqlType: 'jsonb',
+  },
+  {
+    key: 'isBot',
+    label: 'Bot',
+    type: 'boolean',
+    column: 'is_bot',
+    sqlType: 'boolean',
+    aliases: ['bot'],
+  },
+  text('botReason', 'Bot reason', 'bot_reason', 200),
+  text('messageId', 'Message id', 'message_id', 200),
+  ...touchpointExternal,
+]
+
 export const importFields: Record<ImportEntity, ImportField[]> = {
   contacts: contactFields,
   accounts: accountFields,
@@ -330,6 +413,7 @@ export const importFields: Record<ImportEntity, ImportField[]> = {
   deals: dealFields,
   activities: activityFields,
   campaigns: campaignFields,
+  touchpoints: touchpointFields,
 }
 
 /** The custom-field entity of an import entity, when it has custom fields. */

@@ -18,7 +18,7 @@ import {
 
 const tags = ['Imports']
 const formHelp =
-  'multipart/form-data with the parts `file` (the CSV), `entity` (accounts, contacts, products, deals, activities or campaigns) and optionally `preset` (hubspot|salesforce), `map` (JSON: csvColumn → field), `values` (JSON: field → csvValue → our value), `dryRun` and `route` (true|false). Files up to 512 MB.'
+  'multipart/form-data with the parts `file` (the CSV), `entity` (accounts, contacts, products, deals, activities, campaigns or touchpoints) and optionally `preset` (hubspot|salesforce), `map` (JSON: csvColumn → field), `values` (JSON: field → csvValue → our value), `dryRun` and `route` (true|false). Files up to 512 MB.'
 
 async function* formParts(request: FastifyRequest): AsyncIterable<FormPart> {
   for await (const part of request.parts()) {

@@ -9,6 +9,7 @@ export const importEntities = [
   'deals',
   'activities',
   'campaigns',
+  'touchpoints',
 ] as const
 export type ImportEntity = (typeof importEntities)[number]
 

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import { botVerdict } from '../../domain/bots.ts'
 import { classifyChannel } from '../../domain/channels.ts'
+import type { TouchSummaryChange } from '../../domain/contact-touches.ts'
 import {
   type ContactTouchState,
   summarizeTouches,
@@ -62,6 +63,8 @@ interface ContactState {
   traits: Json | null
   isAccountChanged: boolean
   isIdentifiedNow: boolean
+  /** What this flush's touches change about its first/last-touch UTM and lead-creation touch. */
+  summary: TouchSummaryChange | null
 }
 
 interface AccountState {
@@ -150,11 +153,11 @@ export async function writeMessages(
   const graph = await IdentityGraph.load(trx, workspaceId, fresh)
   for (const timed of fresh) graph.apply(timed)
   const touches = fresh.filter((t) => isTouch(t.item.message)).map((t) => graph.touchOf(t))
-  await graph.write()
   const merged = await graph.mergeAnonymousHistory()
+  graph.summarize(touches, merged)
+  await graph.write()
   await insertTouchpoints(trx, workspaceId, graph.touchRows(touches))
   await recordEventNames(trx, workspaceId, fresh)
-  await graph.updateTouchSummaries(touches, merged)
   result.contactsCreated = graph.createdCount
   result.merges = graph.mergeCount
   return result
@@ -307,10 +310,12 @@ class IdentityGraph {
         ? []
         : (
             await sql<{ kind: string; value: string; recordId: string }>`
-              select i.kind, i.value, i.record_id from identities i
-              join ${recordset(pairs)} as v(kind text, value text)
-                on i.kind = v.kind and i.value = v.value
-              where i.workspace_id = ${this.workspaceId}
+              select i.kind, i.value, i.record_id
+              from ${recordset(pairs)} as v(kind text, value text)
+              cross join lateral (
+                select kind, value, record_id from identities
+                where workspace_id = ${this.workspaceId} and kind = v.kind and value = v.value
+              ) i
             `.execute(this.trx)
           ).rows
     const contactIds = found.filter((r) => r.kind !== 'group').map((r) => r.recordId)
@@ -422,6 +427,7 @@ class IdentityGraph {
       traits: null,
       isAccountChanged: false,
       isIdentifiedNow: false,
+      summary: null,
     }
     this.contacts.set(row.id, state)
     return state
@@ -452,6 +458,7 @@ class IdentityGraph {
       traits: null,
       isAccountChanged: false,
       isIdentifiedNow: true,
+      summary: null,
     }
     this.contacts.set(state.id, state)
     if (email) this.byEmail.set(email, state)
@@ -653,6 +660,7 @@ class IdentityGraph {
         from ${recordset(changedAccounts.map(accountRow))}
           as v(id uuid, name text, domain text, industry text, employees int, traits jsonb)
         where a.workspace_id = ${ws} and a.id = v.id
+          and a.id = any(${changedAccounts.map((a) => a.id)}::uuid[])
       `.execute(this.trx)
     }
     const contacts = [...this.contacts.values()]
@@ -660,13 +668,18 @@ class IdentityGraph {
     if (newContacts.length > 0) {
       const inserted = await sql<{ id: string }>`
         insert into contacts (workspace_id, id, email, first_name, last_name, title, phone,
-          account_id, source, lifecycle_stage, traits, identified_at, created_at, updated_at)
+          account_id, source, lifecycle_stage, traits, identified_at, created_at, updated_at,
+          first_touch_utm, first_touch_utm_at, last_touch_utm, last_touch_utm_at,
+          lead_creation_touchpoint_id, lead_creation_at, lead_creation_type)
         select ${ws}, v.id, v.email, v.first_name, v.last_name, v.title, v.phone, v.account_id,
           'tracking', case when v.email is null then null else 'lead' end, v.traits,
-          v.identified_at, now(), now()
+          v.identified_at, now(), now(), v.first_utm, v.first_at, v.last_utm, v.last_at,
+          v.lc_id, v.lc_at, v.lc_type
         from ${recordset(newContacts.map(contactRow))}
           as v(id uuid, email text, first_name text, last_name text, title text, phone text,
-            account_id uuid, traits jsonb, identified_at timestamptz)
+            account_id uuid, traits jsonb, identified_at timestamptz, is_edit boolean,
+            first_utm jsonb, first_at timestamptz, last_utm jsonb, last_at timestamptz,
+            lc_id uuid, lc_at timestamptz, lc_type text)
         on conflict do nothing
         returning id
       `.execute(this.trx)
@@ -693,11 +706,7 @@ class IdentityGraph {
         `.execute(this.trx)
       }
     }
-    const changedContacts = contacts.filter(
-      (c) =>
-        !c.isNew &&
-        (c.traits || c.isAccountChanged || c.isIdentifiedNow || Object.keys(c.fields).length > 0),
-    )
+    const changedContacts = contacts.filter((c) => !c.isNew && (c.summary || isEdited(c)))
     if (changedContacts.length > 0) {
       await sql`
         update contacts c set
@@ -706,11 +715,22 @@ class IdentityGraph {
           phone = coalesce(v.phone, c.phone), account_id = coalesce(v.account_id, c.account_id),
           traits = case when v.traits is null then c.traits else coalesce(c.traits, '{}') || v.traits end,
           identified_at = coalesce(c.identified_at, v.identified_at),
-          updated_at = now()
+          first_touch_utm = coalesce(v.first_utm, c.first_touch_utm),
+          first_touch_utm_at = coalesce(v.first_at, c.first_touch_utm_at),
+          last_touch_utm = coalesce(v.last_utm, c.last_touch_utm),
+          last_touch_utm_at = coalesce(v.last_at, c.last_touch_utm_at),
+          lead_creation_touchpoint_id = coalesce(v.lc_id, c.lead_creation_touchpoint_id),
+          lead_creation_at = coalesce(v.lc_at, c.lead_creation_at),
+          lead_creation_type = coalesce(v.lc_type, c.lead_creation_type),
+          -- A touch is not an edit: only what identify and group change moves updated_at.
+          updated_at = case when v.is_edit then now() else c.updated_at end
         from ${recordset(changedContacts.map(contactRow))}
           as v(id uuid, email text, first_name text, last_name text, title text, phone text,
-            account_id uuid, traits jsonb, identified_at timestamptz)
+            account_id uuid, traits jsonb, identified_at timestamptz, is_edit boolean,
+            first_utm jsonb, first_at timestamptz, last_utm jsonb, last_at timestamptz,
+            lc_id uuid, lc_at timestamptz, lc_type text)
         where c.workspace_id = ${ws} and c.id = v.id
+          and c.id = any(${changedContacts.map((c) => c.id)}::uuid[])
       `.execute(this.trx)
     }
     if (this.newIds.length > 0) {
@@ -731,11 +751,12 @@ class IdentityGraph {
   async mergeAnonymousHistory(): Promise<Map<string, TouchFact[]>> {
     const moved = new Map<string, TouchFact[]>()
     if (this.merges.length === 0) return moved
-    const rows = this.merges.map((m) => ({
-      anonymous_id: m.anonymousId,
-      contact_id: m.contact.id,
-      account_id: m.contact.accountId,
-    }))
+    // One lookup per anonymous id through its index, whatever the planner's statistics say (a
+    // join would be planned from them, and right after a burst of inserts they are stale).
+    const contactOf = Object.fromEntries(this.merges.map((m) => [m.anonymousId, m.contact.id]))
+    const accountOf = Object.fromEntries(
+      this.merges.map((m) => [m.anonymousId, m.contact.accountId]),
+    )
     const result = await sql<{
       anonymousId: string
       contactId: string
@@ -745,10 +766,11 @@ class IdentityGraph {
       utm: Record<string, string> | null
       isBot: boolean
     }>`
-      update touchpoints t set contact_id = v.contact_id, account_id = coalesce(t.account_id, v.account_id)
-      from ${recordset(rows)} as v(anonymous_id text, contact_id uuid, account_id uuid)
-      where t.workspace_id = ${this.workspaceId} and t.anonymous_id = v.anonymous_id
-        and t.contact_id is null
+      update touchpoints t set
+        contact_id = (${jsonParam(contactOf)}::jsonb ->> t.anonymous_id)::uuid,
+        account_id = coalesce(t.account_id, (${jsonParam(accountOf)}::jsonb ->> t.anonymous_id)::uuid)
+      where t.workspace_id = ${this.workspaceId}
+        and t.anonymous_id = any(${Object.keys(contactOf)}::text[]) and t.contact_id is null
       returning t.anonymous_id, t.contact_id, t.id, t.occurred_at, t.type, t.utm, t.is_bot
     `.execute(this.trx)
     const counts = new Map<string, number>()
@@ -782,8 +804,8 @@ class IdentityGraph {
     return moved
   }
 
-  /** Keeps each touched contact's first/last-touch UTM values and lead-creation touch current. */
-  async updateTouchSummaries(touches: TouchRow[], merged: Map<string, TouchFact[]>) {
+  /** Works out each touched contact's new first/last-touch UTM values and lead-creation touch. */
+  summarize(touches: TouchRow[], merged: Map<string, TouchFact[]>) {
     const byContact = new Map<string, TouchFact[]>(merged)
     for (const t of touches) {
       if (!t.contact) continue
@@ -791,7 +813,6 @@ class IdentityGraph {
       list.push({ id: t.id, occurredAt: t.occurredAt, type: t.type, utm: t.utm, isBot: t.isBot })
       byContact.set(t.contact.id, list)
     }
-    const rows: Json[] = []
     for (const [contactId, facts] of byContact) {
       const contact = this.contacts.get(contactId)
       if (!contact) continue
@@ -800,32 +821,8 @@ class IdentityGraph {
         { ...contact.touch, identifiedAt: contact.identifiedAt ?? contact.createdAt },
         facts,
       )
-      if (!change.firstUtm && !change.lastUtm && !change.leadCreation) continue
-      rows.push({
-        id: contactId,
-        first_utm: change.firstUtm?.utm ?? null,
-        first_at: change.firstUtm?.at.toISOString() ?? null,
-        last_utm: change.lastUtm?.utm ?? null,
-        last_at: change.lastUtm?.at.toISOString() ?? null,
-        lc_id: change.leadCreation?.id ?? null,
-        lc_at: change.leadCreation?.at.toISOString() ?? null,
-        lc_type: change.leadCreation?.type ?? null,
-      })
+      if (change.firstUtm || change.lastUtm || change.leadCreation) contact.summary = change
     }
-    if (rows.length === 0) return
-    await sql`
-      update contacts c set
-        first_touch_utm = coalesce(v.first_utm, c.first_touch_utm),
-        first_touch_utm_at = coalesce(v.first_at, c.first_touch_utm_at),
-        last_touch_utm = coalesce(v.last_utm, c.last_touch_utm),
-        last_touch_utm_at = coalesce(v.last_at, c.last_touch_utm_at),
-        lead_creation_touchpoint_id = coalesce(v.lc_id, c.lead_creation_touchpoint_id),
-        lead_creation_at = coalesce(v.lc_at, c.lead_creation_at),
-        lead_creation_type = coalesce(v.lc_type, c.lead_creation_type)
-      from ${recordset(rows)} as v(id uuid, first_utm jsonb, first_at timestamptz, last_utm jsonb,
-        last_at timestamptz, lc_id uuid, lc_at timestamptz, lc_type text)
-      where c.workspace_id = ${this.workspaceId} and c.id = v.id
-    `.execute(this.trx)
   }
 
   touchRows(touches: TouchRow[]) {
@@ -868,8 +865,23 @@ function accountRow(a: AccountState) {
   }
 }
 
+function isEdited(c: ContactState) {
+  return (
+    c.traits !== null || c.isAccountChanged || c.isIdentifiedNow || Object.keys(c.fields).length > 0
+  )
+}
+
 function contactRow(c: ContactState) {
+  const s = c.summary
   return {
+    is_edit: isEdited(c),
+    first_utm: s?.firstUtm?.utm ?? null,
+    first_at: s?.firstUtm?.at.toISOString() ?? null,
+    last_utm: s?.lastUtm?.utm ?? null,
+    last_at: s?.lastUtm?.at.toISOString() ?? null,
+    lc_id: s?.leadCreation?.id ?? null,
+    lc_at: s?.leadCreation?.at.toISOString() ?? null,
+    lc_type: s?.leadCreation?.type ?? null,
     id: c.id,
     email: c.fields.email ?? c.email,
     first_name: c.fields.firstName ?? null,

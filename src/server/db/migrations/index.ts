@@ -11,6 +11,7 @@ import * as duplicateKeys from './2026-11-27T0120-duplicate-keys.ts'
 import * as externalIdFirst from './2026-11-27T0130-external-id-first.ts'
 import * as writeKeys from './2026-11-27T0200-write-keys.ts'
 import * as ingestion from './2026-11-27T0600-ingestion.ts'
+import * as touchpointImports from './2026-11-27T0700-touchpoint-imports.ts'
 
 /** Every migration, in order. Files are frozen once merged; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0130-external-id-first': externalIdFirst,
   '2026-11-27T0200-write-keys': writeKeys,
   '2026-11-27T0600-ingestion': ingestion,
+  '2026-11-27T0700-touchpoint-imports': touchpointImports,
 }

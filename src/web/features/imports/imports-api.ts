@@ -9,6 +9,7 @@ export const importEntities = [
   { value: 'activities', label: 'Activities' },
   { value: 'campaigns', label: 'Campaigns' },
   { value: 'products', label: 'Products' },
+  { value: 'touchpoints', label: 'Touchpoints' },
 ] as const
 export type ImportEntity = (typeof importEntities)[number]['value']
 
