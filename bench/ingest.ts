@@ -36,7 +36,7 @@ export const defaultIngestOptions: IngestBenchOptions = {
   runs: Number(process.env.BENCH_INGEST_RUNS ?? 5),
   latencySeconds: 15,
   overloadSeconds: 20,
-  connections: 8,
+  connections: 32,
   copyRows: 200_000,
 }
 

@@ -136,6 +136,33 @@ describe('demo world', () => {
       expect(companies[reason] ?? 0, reason).toBeGreaterThanOrEqual(4)
   }, 120_000)
 
+  it('replays two weeks of website tracking through ingestion: merges, forms, bots', async () => {
+    const admin = await signIn(t.app, demoLogins[0]?.email ?? '', demoPassword)
+    const get = async (url: string) => {
+      const response = await admin.request({ method: 'GET', url })
+      expect(response.statusCode, response.body).toBe(200)
+      return response.json().data
+    }
+    const keys = await get('/api/v1/write-keys')
+    expect(keys.map((k: { name: string }) => k.name)).toContain('Website')
+    const merges = await get('/api/v1/identity-merges?limit=200')
+    expect(merges.length).toBeGreaterThanOrEqual(12)
+    expect(merges.every((m: { touchpointsMoved: number }) => m.touchpointsMoved >= 2)).toBe(true)
+    const bots = await get(
+      `/api/v1/touchpoints?limit=200&filter=${encodeURIComponent('{"all":[{"field":"isBot","op":"eq","value":true}]}')}`,
+    )
+    expect(bots.map((b: { botReason: string }) => b.botReason).sort()).toEqual(
+      expect.arrayContaining(['bot_user_agent', 'scanner_user_agent']),
+    )
+    const bySource = encodeURIComponent('{"all":[{"field":"source","op":"eq","value":"tracking"}]}')
+    const leads = await get(`/api/v1/contacts?limit=200&filter=${bySource}`)
+    expect(leads).toHaveLength(10)
+    for (const lead of leads) {
+      expect(lead.leadCreation, lead.email).toMatchObject({ type: 'form_submit' })
+      expect(lead.firstTouchUtm, lead.email).not.toBeNull()
+    }
+  })
+
   it('leaves an existing demo alone unless reset, and a reset with another seed changes it', async () => {
     const before = await snapshot(other.ctx.db)
     const again = await seedDemo(other.ctx.db, { seed: 8, asOf, reset: false })

@@ -4,6 +4,7 @@ import type { Database } from '../server/db/database.ts'
 import type { DB, Role } from '../server/db/schema.ts'
 import { seedCrm } from './crm.ts'
 import { plantDuplicates } from './crm-duplicates.ts'
+import { plantTracking } from './crm-tracking.ts'
 import { SeededRandom } from './random.ts'
 
 export const demoWorkspaceName = 'Northwind Robotics'
@@ -67,7 +68,8 @@ export interface DemoOptions {
 
 export type DemoResult =
   | ({ created: true; workspaceId: string; users: number } & Awaited<ReturnType<typeof seedCrm>> &
-      Awaited<ReturnType<typeof plantDuplicates>>)
+      Awaited<ReturnType<typeof plantDuplicates>> &
+      Awaited<ReturnType<typeof plantTracking>>)
   | { created: false; workspaceId: string }
 
 /**
@@ -184,6 +186,12 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
         marketingUserId: userIds.get(`marketing@${demoDomain}`) ?? '',
       })),
       ...(await plantDuplicates(trx, { workspaceId, rng, asOf: options.asOf })),
+      ...(await plantTracking(trx, {
+        workspaceId,
+        rng,
+        asOf: options.asOf,
+        createdBy: userIds.get(`marketing@${demoDomain}`) ?? null,
+      })),
     }
 
     await trx

@@ -121,7 +121,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
   await app.register(healthRoutes(ctx))
-  const ingestQueue = new IngestQueue(ctx.db, ctx.log)
+  const ingestQueue = new IngestQueue(ctx.db, ctx.log, {
+    maxPending: ctx.env.TANDEM_INGEST_MAX_PENDING,
+  })
   app.addHook('onClose', () => ingestQueue.drain())
   await app.register(ingestRoutes(ctx, ingestQueue))
   await authRoutes(app, ctx)

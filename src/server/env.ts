@@ -13,6 +13,7 @@ const EnvSchema = z.object({
   SMTP_URL: z.string().url().optional(),
   TEST_DATABASE_URL: z.string().url().optional(),
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+  TANDEM_INGEST_MAX_PENDING: z.coerce.number().int().min(1).default(10_000),
 })
 export type Env = z.infer<typeof EnvSchema>
 

@@ -1,6 +1,10 @@
+import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeWorkspace, makeWriteKey, type Session } from '../../../test/factories.ts'
 import { createTestApp, type TestApp } from '../../../test/harness.ts'
+import { buildApp } from '../app.ts'
+import { createContext } from '../context.ts'
+import { getEnv } from '../env.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -388,5 +392,50 @@ describe('tracking API', () => {
     const over = await post(key, 'track', { userId: 'u', event: 'Event 1000' })
     expect(over.statusCode).toBe(400)
     expect(over.json().error.message).toContain('the limit is 1000')
+  })
+
+  it('answers 503 with Retry-After when too many events wait, and stores every acknowledged one', async () => {
+    const { workspaceId, key } = await world()
+    const env = { ...getEnv(), TANDEM_INGEST_MAX_PENDING: 1 }
+    const ctx = await createContext(env, t.url, { log: pino({ level: 'silent' }), poolSize: 3 })
+    const small = await buildApp(ctx)
+    try {
+      const authorization = `Basic ${Buffer.from(`${key}:`).toString('base64')}`
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, (_, r) =>
+          small.inject({
+            method: 'POST',
+            url: '/v1/batch',
+            headers: { authorization, 'content-type': 'application/json' },
+            payload: {
+              batch: Array.from({ length: 100 }, (_, i) => ({
+                type: 'track',
+                anonymousId: `v-${r}`,
+                event: 'Load',
+                messageId: `load-${r}-${i}`,
+              })),
+            },
+          }),
+        ),
+      )
+      const refused = responses.filter((r) => r.statusCode === 503)
+      const acknowledged = responses.filter((r) => r.statusCode === 200)
+      expect(refused.length).toBeGreaterThan(0)
+      expect(acknowledged.length).toBeGreaterThan(0)
+      expect(acknowledged.length + refused.length).toBe(20)
+      for (const response of refused) {
+        expect(response.headers['retry-after']).toBe('1')
+        expect(response.json().error.code).toBe('unavailable')
+      }
+      const counted = await t.ctx.db
+        .selectFrom('touchpoints')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('workspaceId', '=', workspaceId)
+        .executeTakeFirstOrThrow()
+      expect(Number(counted.n)).toBe(acknowledged.length * 100)
+    } finally {
+      await small.close()
+      await ctx.close()
+    }
   })
 })

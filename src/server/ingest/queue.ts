@@ -50,7 +50,7 @@ export class IngestQueue {
     options: IngestQueueOptions = {},
   ) {
     this.maxEvents = options.maxEvents ?? 1000
-    this.maxPending = options.maxPending ?? 50_000
+    this.maxPending = options.maxPending ?? 10_000
     this.concurrency = options.concurrency ?? 1
   }
 

@@ -124,12 +124,21 @@ function timeOf(item: ReceivedMessage): Omit<Timed, 'item' | 'id'> {
 
 const isTouch = (m: SpecMessage) => m.type === 'page' || m.type === 'screen' || m.type === 'track'
 
+export interface WriteOptions {
+  /** Makes the ids of new rows (default: UUIDv7 now); the demo world's seeded generator. */
+  newId?: (at: Date) => string
+  /** Replayed history (the demo world): new contacts are created at their first event's time. */
+  isHistorical?: boolean
+}
+
 /** Writes one workspace's messages in the caller's transaction. */
 export async function writeMessages(
   trx: Kysely<DB>,
   workspaceId: string,
   items: readonly ReceivedMessage[],
+  options: WriteOptions = {},
 ): Promise<WriteResult> {
+  const newId = options.newId ?? (() => uuidv7())
   // Identity changes of one workspace are made one flush at a time, across processes.
   await sql`select pg_advisory_xact_lock(hashtextextended(${`tandem.ingest:${workspaceId}`}, 0))`.execute(
     trx,
@@ -137,7 +146,8 @@ export async function writeMessages(
   const unique = new Map<string, Timed>()
   for (const item of items) {
     if (!unique.has(item.message.messageId)) {
-      unique.set(item.message.messageId, { item, id: uuidv7(), ...timeOf(item) })
+      const time = timeOf(item)
+      unique.set(item.message.messageId, { item, id: newId(time.occurredAt), ...time })
     }
   }
   const claimed = await claimMessageIds(trx, workspaceId, [...unique.values()])
@@ -150,7 +160,10 @@ export async function writeMessages(
   }
   if (fresh.length === 0) return result
 
-  const graph = await IdentityGraph.load(trx, workspaceId, fresh)
+  const graph = await IdentityGraph.load(trx, workspaceId, fresh, {
+    newId,
+    isHistorical: options.isHistorical ?? false,
+  })
   for (const timed of fresh) graph.apply(timed)
   const touches = fresh.filter((t) => isTouch(t.item.message)).map((t) => graph.touchOf(t))
   const merged = await graph.mergeAnonymousHistory()
@@ -256,6 +269,7 @@ class IdentityGraph {
     anonymousId: string
     reason: 'identify' | 'alias'
     messageId: string
+    at: Date
   }[] = []
   private campaigns = new Map<string, string>()
   createdCount = 0
@@ -263,14 +277,20 @@ class IdentityGraph {
   private constructor(
     private readonly trx: Kysely<DB>,
     private readonly workspaceId: string,
+    private readonly options: Required<WriteOptions>,
   ) {}
 
   get mergeCount() {
     return this.merges.length
   }
 
-  static async load(trx: Kysely<DB>, workspaceId: string, fresh: Timed[]) {
-    const graph = new IdentityGraph(trx, workspaceId)
+  static async load(
+    trx: Kysely<DB>,
+    workspaceId: string,
+    fresh: Timed[],
+    options: Required<WriteOptions>,
+  ) {
+    const graph = new IdentityGraph(trx, workspaceId, options)
     const keys = new Set<string>()
     const emails = new Set<string>()
     const domains = new Set<string>()
@@ -315,6 +335,7 @@ class IdentityGraph {
               cross join lateral (
                 select kind, value, record_id from identities
                 where workspace_id = ${this.workspaceId} and kind = v.kind and value = v.value
+                limit 1
               ) i
             `.execute(this.trx)
           ).rows
@@ -359,17 +380,28 @@ class IdentityGraph {
     }
   }
 
+  // Each lookup is a LATERAL … LIMIT 1 by the table's key, so PostgreSQL looks every key up through
+  // its index. Joined plainly, the planner would plan from statistics, and right after a burst of
+  // inserts those still call the workspace tiny: it would scan all of it, once per flush.
   private async selectContacts(ids: string[], emails: string[]): Promise<ContactRow[]> {
     if (ids.length === 0 && emails.length === 0) return []
+    const columns = sql`c.id, c.merged_into, c.deleted_at, c.account_id, c.email, c.identified_at,
+      c.created_at, c.first_touch_utm is not null as has_first_utm, c.first_touch_utm_at,
+      c.last_touch_utm is not null as has_last_utm, c.last_touch_utm_at, c.lead_creation_at,
+      c.lead_creation_type`
     const result = await sql<ContactRow>`
-      select id, merged_into, deleted_at, account_id, email, identified_at, created_at,
-        first_touch_utm is not null as has_first_utm, first_touch_utm_at,
-        last_touch_utm is not null as has_last_utm, last_touch_utm_at,
-        lead_creation_at, lead_creation_type
-      from contacts
-      where workspace_id = ${this.workspaceId}
-        and (id = any(${ids}::uuid[])
-          or (email = any(${emails}::text[]) and deleted_at is null and merged_into is null))
+      select ${columns} from unnest(${ids}::uuid[]) as k(id)
+      cross join lateral (
+        select * from contacts where workspace_id = ${this.workspaceId} and id = k.id limit 1
+      ) c
+      union all
+      select ${columns} from unnest(${emails}::text[]) as k(email)
+      cross join lateral (
+        select * from contacts
+        where workspace_id = ${this.workspaceId} and email = k.email
+          and deleted_at is null and merged_into is null
+        limit 1
+      ) c
     `.execute(this.trx)
     return result.rows
   }
@@ -382,11 +414,19 @@ class IdentityGraph {
       deletedAt: Date | null
       dupDomain: string | null
     }>`
-      select id, merged_into, deleted_at, dup_domain from accounts
-      where workspace_id = ${this.workspaceId}
-        and (id = any(${ids}::uuid[])
-          or (dup_domain = any(${domains}::text[]) and deleted_at is null and merged_into is null))
-      order by created_at, id
+      select a.id, a.merged_into, a.deleted_at, a.dup_domain from unnest(${ids}::uuid[]) as k(id)
+      cross join lateral (
+        select * from accounts where workspace_id = ${this.workspaceId} and id = k.id limit 1
+      ) a
+      union all
+      select a.id, a.merged_into, a.deleted_at, a.dup_domain from unnest(${domains}::text[]) as k(domain)
+      cross join lateral (
+        select * from accounts
+        where workspace_id = ${this.workspaceId} and dup_domain = k.domain
+          and deleted_at is null and merged_into is null
+        order by created_at, id
+        limit 1
+      ) a
     `.execute(this.trx)
     return result.rows
   }
@@ -441,7 +481,7 @@ class IdentityGraph {
 
   private newContact(at: Date, email?: string): ContactState {
     const state: ContactState = {
-      id: uuidv7(),
+      id: this.options.newId(at),
       isNew: true,
       accountId: null,
       email: email ?? null,
@@ -479,10 +519,12 @@ class IdentityGraph {
     anonymousId: string,
     contact: ContactState,
     reason: 'identify' | 'alias',
-    messageId: string,
+    m: SpecMessage,
+    at: Date,
   ) {
     if (!this.link('anonymous', anonymousId, contact.id)) return
-    this.merges.push({ id: uuidv7(), contact, anonymousId, reason, messageId })
+    const id = this.options.newId(at)
+    this.merges.push({ id, contact, anonymousId, reason, messageId: m.messageId, at })
   }
 
   /** The contact a touch or group call belongs to; a userId never seen becomes a new contact. */
@@ -493,7 +535,7 @@ class IdentityGraph {
     if (found || !m.userId) return found
     const contact = this.newContact(at)
     this.link('user', m.userId, contact.id)
-    if (m.anonymousId) this.linkAnonymous(m.anonymousId, contact, 'identify', m.messageId)
+    if (m.anonymousId) this.linkAnonymous(m.anonymousId, contact, 'identify', m, at)
     return contact
   }
 
@@ -516,7 +558,7 @@ class IdentityGraph {
       contact = this.newContact(at, email)
     }
     if (m.userId) this.link('user', m.userId, contact.id)
-    if (m.anonymousId) this.linkAnonymous(m.anonymousId, contact, 'identify', m.messageId)
+    if (m.anonymousId) this.linkAnonymous(m.anonymousId, contact, 'identify', m, at)
     if (!contact.identifiedAt) {
       contact.identifiedAt = at
       contact.isIdentifiedNow = true
@@ -540,7 +582,7 @@ class IdentityGraph {
       this.accounts.get(this.ids.get(groupKey(groupId)) ?? '') ??
       (domain ? this.byDomain.get(domain) : undefined)
     if (!account) {
-      account = { id: uuidv7(), isNew: true, fields: { name: groupId }, traits: null }
+      account = { id: this.options.newId(at), isNew: true, fields: { name: groupId }, traits: null }
       this.accounts.set(account.id, account)
       if (domain) this.byDomain.set(domain, account)
     }
@@ -568,7 +610,7 @@ class IdentityGraph {
     }
     const contact = current ?? this.newContact(at)
     this.link('user', userId, contact.id)
-    this.linkAnonymous(previousId, contact, 'alias', m.messageId)
+    this.linkAnonymous(previousId, contact, 'alias', m, at)
   }
 
   touchOf({ item, occurredAt, timeFlag, skewMs, id }: Timed): TouchRow {
@@ -636,6 +678,17 @@ class IdentityGraph {
 
   /** Writes the new and changed contacts, accounts and identities. */
   async write() {
+    // The updates below join the flush's rows to contacts and accounts by key: nested loops over
+    // the primary key only (stale statistics would otherwise pick a hash join over the workspace).
+    await sql`set local enable_hashjoin = off; set local enable_mergejoin = off`.execute(this.trx)
+    try {
+      await this.writeRecords()
+    } finally {
+      await sql`reset enable_hashjoin; reset enable_mergejoin`.execute(this.trx)
+    }
+  }
+
+  private async writeRecords() {
     const ws = this.workspaceId
     const accounts = [...new Set(this.accounts.values())]
     const newAccounts = accounts.filter((a) => a.isNew)
@@ -660,7 +713,6 @@ class IdentityGraph {
         from ${recordset(changedAccounts.map(accountRow))}
           as v(id uuid, name text, domain text, industry text, employees int, traits jsonb)
         where a.workspace_id = ${ws} and a.id = v.id
-          and a.id = any(${changedAccounts.map((a) => a.id)}::uuid[])
       `.execute(this.trx)
     }
     const contacts = [...this.contacts.values()]
@@ -673,13 +725,18 @@ class IdentityGraph {
           lead_creation_touchpoint_id, lead_creation_at, lead_creation_type)
         select ${ws}, v.id, v.email, v.first_name, v.last_name, v.title, v.phone, v.account_id,
           'tracking', case when v.email is null then null else 'lead' end, v.traits,
-          v.identified_at, now(), now(), v.first_utm, v.first_at, v.last_utm, v.last_at,
+          v.identified_at, coalesce(v.created_at, now()), coalesce(v.created_at, now()), v.first_utm, v.first_at, v.last_utm, v.last_at,
           v.lc_id, v.lc_at, v.lc_type
-        from ${recordset(newContacts.map(contactRow))}
+        from ${recordset(
+          newContacts.map((c) => ({
+            ...contactRow(c),
+            created_at: this.options.isHistorical ? c.createdAt.toISOString() : null,
+          })),
+        )}
           as v(id uuid, email text, first_name text, last_name text, title text, phone text,
             account_id uuid, traits jsonb, identified_at timestamptz, is_edit boolean,
             first_utm jsonb, first_at timestamptz, last_utm jsonb, last_at timestamptz,
-            lc_id uuid, lc_at timestamptz, lc_type text)
+            lc_id uuid, lc_at timestamptz, lc_type text, created_at timestamptz)
         on conflict do nothing
         returning id
       `.execute(this.trx)
@@ -698,7 +755,7 @@ class IdentityGraph {
           select ${ws}, v.id, 'contact', v.record_id, 'lead', v.entered_at, 'tracking'
           from ${recordset(
             leads.map((c) => ({
-              id: uuidv7(),
+              id: this.options.newId(c.identifiedAt ?? c.createdAt),
               record_id: c.id,
               entered_at: (c.identifiedAt ?? c.createdAt).toISOString(),
             })),
@@ -730,7 +787,6 @@ class IdentityGraph {
             first_utm jsonb, first_at timestamptz, last_utm jsonb, last_at timestamptz,
             lc_id uuid, lc_at timestamptz, lc_type text)
         where c.workspace_id = ${ws} and c.id = v.id
-          and c.id = any(${changedContacts.map((c) => c.id)}::uuid[])
       `.execute(this.trx)
     }
     if (this.newIds.length > 0) {
@@ -770,7 +826,9 @@ class IdentityGraph {
         contact_id = (${jsonParam(contactOf)}::jsonb ->> t.anonymous_id)::uuid,
         account_id = coalesce(t.account_id, (${jsonParam(accountOf)}::jsonb ->> t.anonymous_id)::uuid)
       where t.workspace_id = ${this.workspaceId}
-        and t.anonymous_id = any(${Object.keys(contactOf)}::text[]) and t.contact_id is null
+        and t.anonymous_id = any(${Object.keys(contactOf)}::text[])
+        -- Written so that it is not an index condition: the anonymous id's index finds the rows.
+        and coalesce(t.contact_id::text, '') = ''
       returning t.anonymous_id, t.contact_id, t.id, t.occurred_at, t.type, t.utm, t.is_bot
     `.execute(this.trx)
     const counts = new Map<string, number>()
@@ -788,8 +846,9 @@ class IdentityGraph {
     }
     await sql`
       insert into identity_merges (workspace_id, id, contact_id, anonymous_id, reason, message_id,
-        touchpoints_moved)
-      select ${this.workspaceId}, v.id, v.contact_id, v.anonymous_id, v.reason, v.message_id, v.moved
+        touchpoints_moved, merged_at)
+      select ${this.workspaceId}, v.id, v.contact_id, v.anonymous_id, v.reason, v.message_id, v.moved,
+        coalesce(v.merged_at, now())
       from ${recordset(
         this.merges.map((m) => ({
           id: m.id,
@@ -798,8 +857,10 @@ class IdentityGraph {
           reason: m.reason,
           message_id: m.messageId,
           moved: counts.get(m.anonymousId) ?? 0,
+          merged_at: this.options.isHistorical ? m.at.toISOString() : null,
         })),
-      )} as v(id uuid, contact_id uuid, anonymous_id text, reason text, message_id text, moved int)
+      )} as v(id uuid, contact_id uuid, anonymous_id text, reason text, message_id text, moved int,
+        merged_at timestamptz)
     `.execute(this.trx)
     return moved
   }

@@ -1,6 +1,7 @@
 import {
   Badge,
   Button,
+  Code,
   Group,
   Modal,
   Paper,
@@ -65,8 +66,37 @@ export function WriteKeysPage() {
         <AdminOnly>Only admins and marketing can create, rotate or revoke write keys.</AdminOnly>
       )}
       <WriteKeysTable canManage={canManage} />
+      <SendingEvents />
       {canManage ? <CreateWriteKeyModal opened={creating} onClose={close} /> : null}
     </Stack>
+  )
+}
+
+/** How to point a Segment-compatible library, or curl, at this Tandem (docs/ingestion.md). */
+function SendingEvents() {
+  const origin = window.location.origin
+  const node = `import { Analytics } from '@segment/analytics-node'\nconst analytics = new Analytics({ writeKey: '<write key>', host: '${origin}' })\nanalytics.identify({ userId: 'user-42', traits: { email: 'ada@example.com' } })\nanalytics.track({ userId: 'user-42', event: 'Form Submitted' })`
+  const curl = `curl ${origin}/v1/track -u '<write key>:' -H 'Content-Type: application/json' \\\n  -d '{"userId":"user-42","event":"Form Submitted"}'`
+  return (
+    <Paper withBorder p="md">
+      <Stack gap="xs">
+        <Title order={3} size="h4">
+          Sending events
+        </Title>
+        <Text size="sm">
+          Any Segment-spec library (analytics.js, @segment/analytics-node, RudderStack) sends to
+          Tandem when its host is <Code>{origin}</Code>: identify, track, page, screen, group, alias
+          and batch under <Code>/v1/</Code>. Events show on the contact's timeline as soon as they
+          are acknowledged; anonymous visits join the contact when it is identified.
+        </Text>
+        <Code block aria-label="Example with @segment/analytics-node">
+          {node}
+        </Code>
+        <Code block aria-label="Example with curl">
+          {curl}
+        </Code>
+      </Stack>
+    </Paper>
   )
 }
 
