@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import { classifyChannel } from '../../domain/channels.ts'
 import type { DB } from '../db/schema.ts'
+import { claimMessageIds, insertTouchpointRows } from '../touchpoints/bulk.ts'
 import { ensureTouchpointPartitions } from '../touchpoints/partitions.ts'
 import { type BatchOutcome, externalKeyOf, type ImportContext, rowError } from './context.ts'
 import { findContactKeys, resolveAccounts } from './related.ts'
@@ -98,8 +99,12 @@ export async function writeTouchpoints(
   }
   const claimed = await claimMessageIds(
     db,
-    ctx,
-    [...touches.values()].map((t) => t.touch),
+    ctx.workspaceId,
+    [...touches.values()].map(({ touch }) => ({
+      message_id: touch.message_id,
+      touchpoint_id: touch.id,
+      occurred_at: touch.occurred_at,
+    })),
   )
   const fresh = [...touches.values()].filter((t) => claimed.has(t.touch.message_id))
   await linkAccounts(
@@ -107,9 +112,10 @@ export async function writeTouchpoints(
     ctx,
     fresh.map((t) => t.row),
   )
-  await insertTouchpoints(
+  // Historical: never received by the tracking API, so received_at stays null.
+  await insertTouchpointRows(
     db,
-    ctx,
+    ctx.workspaceId,
     fresh.map(({ row, touch }) => ({ ...touch, account_id: idOf(row.values.accountId) })),
   )
   return {
@@ -283,45 +289,4 @@ function messageIdOf(row: PreparedRow): string {
     .update(JSON.stringify(what.map((x) => idOf(x) ?? '')))
     .digest('hex')
   return `import:${hash}`
-}
-
-// PostgreSQL's text and jsonb cannot hold U+0000: it is dropped from what we store (as ingestion).
-function jsonParam(value: unknown): string {
-  return JSON.stringify(value).replace(/((?:^|[^\\])(?:\\\\)*)\\u0000/g, '$1')
-}
-
-/** Claims the message ids in one statement; returns those this batch claimed (not seen before). */
-async function claimMessageIds(db: Kysely<DB>, ctx: ImportContext, touches: TouchRecord[]) {
-  if (touches.length === 0) return new Set<string>()
-  const rows = touches.map((t) => ({
-    message_id: t.message_id,
-    touchpoint_id: t.id,
-    occurred_at: t.occurred_at,
-  }))
-  const claimed = await sql<{ messageId: string }>`
-    insert into touchpoint_message_ids (workspace_id, message_id, touchpoint_id, occurred_at)
-    select ${ctx.workspaceId}::uuid, v.message_id, v.touchpoint_id, v.occurred_at
-    from jsonb_to_recordset(${jsonParam(rows)}::jsonb)
-      as v(message_id text, touchpoint_id uuid, occurred_at timestamptz)
-    on conflict do nothing
-    returning message_id
-  `.execute(db)
-  return new Set(claimed.rows.map((r) => r.messageId))
-}
-
-async function insertTouchpoints(db: Kysely<DB>, ctx: ImportContext, touches: TouchRecord[]) {
-  if (touches.length === 0) return
-  // Historical: never received by the tracking API, so received_at stays null.
-  await sql`
-    insert into touchpoints (workspace_id, id, occurred_at, received_at, contact_id, anonymous_id,
-      account_id, type, event_name, channel, campaign_id, utm, referrer, url, properties, is_bot,
-      bot_reason, message_id)
-    select ${ctx.workspaceId}::uuid, v.id, v.occurred_at, null, v.contact_id, v.anonymous_id,
-      v.account_id, v.type, v.event_name, v.channel, v.campaign_id, v.utm, v.referrer, v.url,
-      v.properties, v.is_bot, v.bot_reason, v.message_id
-    from jsonb_to_recordset(${jsonParam(touches)}::jsonb) as v(id uuid, occurred_at timestamptz,
-      contact_id uuid, anonymous_id text, account_id uuid, type text, event_name text,
-      channel text, campaign_id uuid, utm jsonb, referrer text, url text, properties jsonb,
-      is_bot boolean, bot_reason text, message_id text)
-  `.execute(db)
 }

@@ -14,6 +14,7 @@ import { touchTypeOf } from '../../domain/touch-types.ts'
 import type { Channel, TouchpointType } from '../../domain/touchpoints.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
+import { claimMessageIds, insertTouchpointRows, jsonParam, recordset } from '../touchpoints/bulk.ts'
 import type { SpecMessage } from './spec.ts'
 import {
   type AccountFields,
@@ -103,13 +104,6 @@ interface Timed {
   id: string
 }
 
-// PostgreSQL's text and jsonb cannot hold U+0000: it is dropped from what we store.
-function jsonParam(value: unknown): string {
-  return JSON.stringify(value).replace(/((?:^|[^\\])(?:\\\\)*)\\u0000/g, '$1')
-}
-
-const recordset = (rows: unknown[]) => sql`jsonb_to_recordset(${jsonParam(rows)}::jsonb)`
-
 function timeOf(item: ReceivedMessage): Omit<Timed, 'item' | 'id'> {
   const time = resolveEventTime({
     timestamp: item.message.timestamp ?? null,
@@ -150,7 +144,15 @@ export async function writeMessages(
       unique.set(item.message.messageId, { item, id: newId(time.occurredAt), ...time })
     }
   }
-  const claimed = await claimMessageIds(trx, workspaceId, [...unique.values()])
+  const claimed = await claimMessageIds(
+    trx,
+    workspaceId,
+    [...unique.values()].map((t) => ({
+      message_id: t.item.message.messageId,
+      touchpoint_id: t.id,
+      occurred_at: t.occurredAt.toISOString(),
+    })),
+  )
   const fresh = [...unique.values()].filter((t) => claimed.has(t.item.message.messageId))
   const result: WriteResult = {
     stored: fresh.length,
@@ -169,43 +171,11 @@ export async function writeMessages(
   const merged = await graph.mergeAnonymousHistory()
   graph.summarize(touches, merged)
   await graph.write()
-  await insertTouchpoints(trx, workspaceId, graph.touchRows(touches))
+  await insertTouchpointRows(trx, workspaceId, graph.touchRows(touches))
   await recordEventNames(trx, workspaceId, fresh)
   result.contactsCreated = graph.createdCount
   result.merges = graph.mergeCount
   return result
-}
-
-async function claimMessageIds(trx: Kysely<DB>, workspaceId: string, timed: Timed[]) {
-  const rows = timed.map((t) => ({
-    message_id: t.item.message.messageId,
-    touchpoint_id: t.id,
-    occurred_at: t.occurredAt.toISOString(),
-  }))
-  const claimed = await sql<{ messageId: string }>`
-    insert into touchpoint_message_ids (workspace_id, message_id, touchpoint_id, occurred_at)
-    select ${workspaceId}, v.message_id, v.touchpoint_id, v.occurred_at
-    from ${recordset(rows)} as v(message_id text, touchpoint_id uuid, occurred_at timestamptz)
-    on conflict do nothing
-    returning message_id
-  `.execute(trx)
-  return new Set(claimed.rows.map((r) => r.messageId))
-}
-
-async function insertTouchpoints(trx: Kysely<DB>, workspaceId: string, rows: Json[]) {
-  if (rows.length === 0) return
-  await sql`
-    insert into touchpoints (workspace_id, id, occurred_at, received_at, time_flag, contact_id,
-      anonymous_id, account_id, type, event_name, channel, campaign_id, utm, referrer, url,
-      properties, is_bot, bot_reason, message_id, context)
-    select ${workspaceId}, v.id, v.occurred_at, v.received_at, v.time_flag, v.contact_id,
-      v.anonymous_id, v.account_id, v.type, v.event_name, v.channel, v.campaign_id, v.utm,
-      v.referrer, v.url, v.properties, v.is_bot, v.bot_reason, v.message_id, v.context
-    from ${recordset(rows)} as v(id uuid, occurred_at timestamptz, received_at timestamptz,
-      time_flag text, contact_id uuid, anonymous_id text, account_id uuid, type text,
-      event_name text, channel text, campaign_id uuid, utm jsonb, referrer text, url text,
-      properties jsonb, is_bot boolean, bot_reason text, message_id text, context jsonb)
-  `.execute(trx)
 }
 
 async function recordEventNames(trx: Kysely<DB>, workspaceId: string, fresh: Timed[]) {

@@ -1,0 +1,53 @@
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../db/schema.ts'
+
+/**
+ * The set-based writes of touchpoints shared by ingestion (/v1/*) and the touchpoints import: one
+ * statement per batch, rows passed as one JSON parameter (snake_case keys; absent keys are null).
+ */
+
+// PostgreSQL's text and jsonb cannot hold U+0000: it is dropped from what we store.
+export function jsonParam(value: unknown): string {
+  return JSON.stringify(value).replace(/((?:^|[^\\])(?:\\\\)*)\\u0000/g, '$1')
+}
+
+export const recordset = (rows: unknown[]) => sql`jsonb_to_recordset(${jsonParam(rows)}::jsonb)`
+
+/** Claims message ids for deduplication; returns those claimed now (not seen in the workspace). */
+export async function claimMessageIds(
+  db: Kysely<DB>,
+  workspaceId: string,
+  rows: { message_id: string; touchpoint_id: string; occurred_at: string }[],
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set()
+  const claimed = await sql<{ messageId: string }>`
+    insert into touchpoint_message_ids (workspace_id, message_id, touchpoint_id, occurred_at)
+    select ${workspaceId}::uuid, v.message_id, v.touchpoint_id, v.occurred_at
+    from ${recordset(rows)} as v(message_id text, touchpoint_id uuid, occurred_at timestamptz)
+    on conflict do nothing
+    returning message_id
+  `.execute(db)
+  return new Set(claimed.rows.map((r) => r.messageId))
+}
+
+/** Inserts touchpoint rows (their months' partitions must exist: ensureTouchpointPartitions). */
+export async function insertTouchpointRows(
+  db: Kysely<DB>,
+  workspaceId: string,
+  rows: Record<string, unknown>[],
+): Promise<void> {
+  if (rows.length === 0) return
+  await sql`
+    insert into touchpoints (workspace_id, id, occurred_at, received_at, time_flag, contact_id,
+      anonymous_id, account_id, type, event_name, channel, campaign_id, utm, referrer, url,
+      properties, is_bot, bot_reason, message_id, context)
+    select ${workspaceId}::uuid, v.id, v.occurred_at, v.received_at, v.time_flag, v.contact_id,
+      v.anonymous_id, v.account_id, v.type, v.event_name, v.channel, v.campaign_id, v.utm,
+      v.referrer, v.url, coalesce(v.properties, '{}'), coalesce(v.is_bot, false), v.bot_reason,
+      v.message_id, v.context
+    from ${recordset(rows)} as v(id uuid, occurred_at timestamptz, received_at timestamptz,
+      time_flag text, contact_id uuid, anonymous_id text, account_id uuid, type text,
+      event_name text, channel text, campaign_id uuid, utm jsonb, referrer text, url text,
+      properties jsonb, is_bot boolean, bot_reason text, message_id text, context jsonb)
+  `.execute(db)
+}
