@@ -56,6 +56,16 @@ async function sendBatch(key: string, batch: unknown[]) {
     body: JSON.stringify({ batch }),
   })
   expect(response.status, await response.clone().text()).toBe(200)
+  // Acknowledged events are written a moment later: wait until none is left waiting.
+  await expect
+    .poll(
+      async () => {
+        const health = await (await fetch(`${e.baseUrl}/api/health`)).json()
+        return health.ingest.waiting
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(0)
 }
 
 const timelineItem = (page: Page, text: string) =>

@@ -36,6 +36,7 @@ import { apiSecurityHeaders, hsts, pageSecurityHeaders } from './http/security-h
 import { serializerCompiler } from './http/serializer.ts'
 import { identityRoutes } from './identities/routes.ts'
 import { importRoutes } from './imports/routes.ts'
+import { IngestProcessor } from './ingest/processor.ts'
 import { IngestQueue } from './ingest/queue.ts'
 import { ingestRoutes } from './ingest/routes.ts'
 import { memberRoutes } from './members/routes.ts'
@@ -52,6 +53,10 @@ import { workspaceRoutes } from './workspaces/routes.ts'
 import { writeKeyRoutes } from './write-keys/routes.ts'
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Turns acknowledged events into records; tests await `app.ingest.settle()`. */
+    ingest: IngestProcessor
+  }
   interface FastifyRequest {
     principal: Principal
   }
@@ -121,10 +126,17 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
   await app.register(healthRoutes(ctx))
-  const ingestQueue = new IngestQueue(ctx.db, ctx.log, {
+  const ingestProcessor = new IngestProcessor(ctx.db, ctx.handle.pool, ctx.log)
+  const ingestQueue = new IngestQueue(ctx.db, ctx.log, ingestProcessor, {
     maxPending: ctx.env.TANDEM_INGEST_MAX_PENDING,
+    maxBacklog: ctx.env.TANDEM_INGEST_MAX_BACKLOG,
   })
-  app.addHook('onClose', () => ingestQueue.drain())
+  app.decorate('ingest', ingestProcessor)
+  app.addHook('onReady', async () => ingestProcessor.start())
+  app.addHook('onClose', async () => {
+    await ingestQueue.drain()
+    await ingestProcessor.stop()
+  })
   await app.register(ingestRoutes(ctx, ingestQueue))
   await authRoutes(app, ctx)
   await app.register(

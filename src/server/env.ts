@@ -14,6 +14,7 @@ const EnvSchema = z.object({
   TEST_DATABASE_URL: z.string().url().optional(),
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   TANDEM_INGEST_MAX_PENDING: z.coerce.number().int().min(1).default(10_000),
+  TANDEM_INGEST_MAX_BACKLOG: z.coerce.number().int().min(1).default(50_000),
 })
 export type Env = z.infer<typeof EnvSchema>
 

@@ -26,6 +26,7 @@ function bMergeOnce() {
       },
     })
     if (batch.statusCode !== 200) throw new Error(`setup failed: ${batch.body}`)
+    await t.app.ingest.settle()
     const merges = await asB('GET', '/api/v1/identity-merges')
     const merge = merges.json().data[0]
     if (!merge) throw new Error('setup failed: no merge')

@@ -16,16 +16,15 @@ export interface DatabaseHandle {
   close(): Promise<void>
 }
 
+const plugins = () => [new CamelCasePlugin({ maintainNestedObjectKeys: true })]
+
 /** One pool and one Kysely per process; tables snake_case in SQL, camelCase in TypeScript. */
 export function openDatabase(url: string, options: { max?: number } = {}): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 })
   pool.on('error', () => {
     // An idle client lost its connection (e.g. the server restarted); the pool replaces it.
   })
-  const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool }),
-    plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
-  })
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: plugins() })
   return {
     db,
     pool,
@@ -33,5 +32,35 @@ export function openDatabase(url: string, options: { max?: number } = {}): Datab
     close: async () => {
       await db.destroy()
     },
+  }
+}
+
+/**
+ * Runs `work` on one connection of the pool, given a Kysely bound to that connection and the raw
+ * client: for a transaction that mixes Kysely statements with COPY. A connection whose work failed
+ * is closed rather than returned to the pool.
+ */
+export async function withConnection<T>(
+  pool: pg.Pool,
+  work: (db: Database, client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect()
+  // Kysely releases its connection after each statement: this one stays ours until `work` ends.
+  const borrowed = { query: client.query.bind(client), release: () => {} }
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({
+      pool: { connect: async () => borrowed as unknown as pg.PoolClient, end: async () => {} },
+    }),
+    plugins: plugins(),
+  })
+  let isFailed = false
+  try {
+    return await work(db, client)
+  } catch (error) {
+    isFailed = true
+    throw error
+  } finally {
+    await db.destroy()
+    client.release(isFailed)
   }
 }

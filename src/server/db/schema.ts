@@ -449,6 +449,18 @@ export interface EventNamesTable {
   firstSeenAt: Generated<Date>
 }
 
+export interface IngestInboxTable {
+  id: Generated<number>
+  workspaceId: string
+  receivedAt: Date
+  ip: string | null
+  events: number
+  messages: string
+  attempts: Generated<number>
+  failedAt: Date | null
+  error: string | null
+}
+
 export interface TouchpointMessageIdsTable {
   workspaceId: string
   messageId: string
@@ -567,4 +579,5 @@ export interface DB {
   identities: IdentitiesTable
   identityMerges: IdentityMergesTable
   eventNames: EventNamesTable
+  ingestInbox: IngestInboxTable
 }

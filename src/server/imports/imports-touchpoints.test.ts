@@ -104,6 +104,7 @@ async function track(world: World, message: Record<string, unknown>) {
     payload: JSON.stringify(message),
   })
   expect(response.statusCode, response.body).toBe(200)
+  await t.app.ingest.settle()
 }
 
 const badRows = [

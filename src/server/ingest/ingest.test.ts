@@ -14,8 +14,9 @@ afterAll(async () => t.close())
 
 const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`
 
-function post(key: string | undefined, path: string, payload: unknown, headers = {}) {
-  return t.app.inject({
+/** Posts to /v1/* and waits until what it acknowledged is written (the processor runs apart). */
+async function post(key: string | undefined, path: string, payload: unknown, headers = {}) {
+  const response = await t.app.inject({
     method: 'POST',
     url: `/v1/${path}`,
     headers: {
@@ -25,6 +26,8 @@ function post(key: string | undefined, path: string, payload: unknown, headers =
     },
     payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
   })
+  await t.app.ingest.settle()
+  return response
 }
 
 async function world() {
@@ -315,6 +318,7 @@ describe('tracking API', () => {
     })
     expect(beacon.statusCode, beacon.body).toBe(200)
     expect(beacon.headers['access-control-allow-origin']).toBe('*')
+    await t.app.ingest.settle()
     expect((await get(owner, workspaceId, '/api/v1/touchpoints')).data[0]).toMatchObject({
       eventName: 'Beacon',
       channel: 'direct',
@@ -427,6 +431,7 @@ describe('tracking API', () => {
         expect(response.headers['retry-after']).toBe('1')
         expect(response.json().error.code).toBe('unavailable')
       }
+      await small.ingest.settle()
       const counted = await t.ctx.db
         .selectFrom('touchpoints')
         .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -437,5 +442,85 @@ describe('tracking API', () => {
       await small.close()
       await ctx.close()
     }
+  })
+
+  it('refuses new events once too many wait to be written, and writes every acknowledged one later, once', async () => {
+    const { workspaceId, key } = await world()
+    const env = { ...getEnv(), TANDEM_INGEST_MAX_BACKLOG: 200 }
+    const ctx = await createContext(env, t.url, { log: pino({ level: 'silent' }), poolSize: 3 })
+    const stalled = await buildApp(ctx)
+    await stalled.ready()
+    // A process whose writer is stopped: it acknowledges into the inbox, and nothing more.
+    await stalled.ingest.stop()
+    const send = (r: number) =>
+      stalled.inject({
+        method: 'POST',
+        url: '/v1/batch',
+        headers: { authorization: basic(key), 'content-type': 'application/json' },
+        payload: {
+          batch: Array.from({ length: 100 }, (_, i) => ({
+            type: 'page',
+            anonymousId: `stalled-${r}`,
+            messageId: `stalled-${r}-${i}`,
+            properties: { url: `https://northwind.example/${i}` },
+          })),
+        },
+      })
+    try {
+      expect((await send(0)).statusCode).toBe(200)
+      expect((await send(1)).statusCode).toBe(200)
+      const refused = await send(2)
+      expect(refused.statusCode).toBe(503)
+      expect(refused.headers['retry-after']).toBe('1')
+      expect(refused.json().error.message).toContain('more events than it can store')
+      const health = (await stalled.inject({ method: 'GET', url: '/api/health' })).json()
+      expect(health.ingest).toEqual({ waiting: 200, failed: 0 })
+    } finally {
+      await stalled.close()
+      await ctx.close()
+    }
+    // Another process (here the test's app) writes what the stalled one acknowledged.
+    await t.app.ingest.settle()
+    const rows = await t.ctx.db
+      .selectFrom('touchpoints')
+      .select(['anonymousId', 'messageId'])
+      .where('workspaceId', '=', workspaceId)
+      .execute()
+    expect(rows).toHaveLength(200)
+    expect(new Set(rows.map((r) => r.messageId)).size).toBe(200)
+    expect(new Set(rows.map((r) => r.anonymousId))).toEqual(new Set(['stalled-0', 'stalled-1']))
+  })
+
+  it('sets aside a request it cannot write, keeps the reason, and writes the others', async () => {
+    const { workspaceId, key } = await world()
+    const { id } = await t.ctx.db
+      .insertInto('ingestInbox')
+      .values({
+        workspaceId,
+        receivedAt: new Date(),
+        ip: null,
+        events: 1,
+        messages: '[{"type": "track", "messageId": ',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const after = await post(key, 'track', { anonymousId: 'after-bad', event: 'Still here' })
+    expect(after.statusCode).toBe(200)
+    const failed = await t.ctx.db
+      .selectFrom('ingestInbox')
+      .select(['id', 'failedAt', 'error', 'attempts'])
+      .where('workspaceId', '=', workspaceId)
+      .execute()
+    expect(failed).toEqual([
+      { id, failedAt: expect.any(Date), error: expect.stringContaining('JSON'), attempts: 1 },
+    ])
+    const touches = await t.ctx.db
+      .selectFrom('touchpoints')
+      .select('eventName')
+      .where('workspaceId', '=', workspaceId)
+      .execute()
+    expect(touches).toEqual([{ eventName: 'Still here' }])
+    const health = (await t.app.inject({ method: 'GET', url: '/api/health' })).json()
+    expect(health.ingest.failed).toBeGreaterThanOrEqual(1)
   })
 })

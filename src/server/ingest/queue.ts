@@ -1,31 +1,36 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database } from '../db/database.ts'
 import { AppError, fromDatabaseError } from '../errors.ts'
-import { ensureTouchpointPartitions } from '../touchpoints/partitions.ts'
+import { type IngestProcessor, serializeMessages } from './processor.ts'
 import { checkEventNameCap, eventNamesOf, type SpecMessage } from './spec.ts'
-import { monthsOf, type ReceivedMessage, writeMessages } from './writer.ts'
 
 /**
  * The micro-batcher between the /v1/* requests and the database (ARCHITECTURE.md, "Paths that must
  * stay fast"): requests wait here while one flush is written; the next flush takes every waiting
- * request (up to `maxEvents` events) into one transaction, so under load a flush writes a thousand
- * events at once and when idle a request is written at once. A request's promise settles only after
- * its flush committed: an acknowledged event is never lost. Past `maxPending` waiting events new
- * requests are refused with 503 and Retry-After, so memory stays bounded under overload.
+ * request (up to `maxEvents` events) into one insert into `ingest_inbox`, one row per request, so
+ * under load many requests share a commit and when idle a request is written at once. A request's
+ * promise settles only after its flush committed: an acknowledged event is never lost. The
+ * IngestProcessor then turns the inbox into contacts and touchpoints. Past `maxPending` events
+ * waiting here, or `maxBacklog` events waiting in the inbox, new requests are refused with 503 and
+ * Retry-After, so memory and the delay before events show stay bounded under overload.
  */
 
 export interface IngestQueueOptions {
   /** Events per flush (ARCHITECTURE.md: 1,000). */
   maxEvents?: number
-  /** Waiting events past which requests are refused. */
+  /** Events waiting for the inbox insert past which requests are refused. */
   maxPending?: number
+  /** Events acknowledged and not yet written past which requests are refused. */
+  maxBacklog?: number
   /** Flushes written at once (different workspaces run in parallel; one workspace waits its turn). */
   concurrency?: number
 }
 
 interface Waiting {
   workspaceId: string
-  items: ReceivedMessage[]
+  messages: readonly SpecMessage[]
+  receivedAt: Date
+  ip: string | null
   resolve: () => void
   reject: (error: unknown) => void
 }
@@ -38,25 +43,27 @@ export class IngestQueue {
   private waitingEvents = 0
   private running = 0
   private isScheduled = false
-  private readonly partitionMonths = new Set<number>()
   private readonly maxEvents: number
   private readonly maxPending: number
+  private readonly maxBacklog: number
   private readonly concurrency: number
   private idle: (() => void)[] = []
 
   constructor(
     private readonly db: Database,
     private readonly log: FastifyBaseLogger,
+    private readonly processor: IngestProcessor,
     options: IngestQueueOptions = {},
   ) {
     this.maxEvents = options.maxEvents ?? 1000
     this.maxPending = options.maxPending ?? 10_000
-    this.concurrency = options.concurrency ?? 1
+    this.maxBacklog = options.maxBacklog ?? 50_000
+    this.concurrency = options.concurrency ?? 2
   }
 
   /** Whether new requests are being refused (checked before their body is read). */
   get isOverloaded(): boolean {
-    return this.waitingEvents >= this.maxPending
+    return this.waitingEvents >= this.maxPending || this.processor.backlog >= this.maxBacklog
   }
 
   /** Resolves once the messages are committed; rejects with an AppError otherwise. */
@@ -67,10 +74,9 @@ export class IngestQueue {
     ip: string | null,
   ) {
     if (this.isOverloaded) throw overloaded()
-    const items = messages.map((message) => ({ message, receivedAt, ip }))
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ workspaceId, items, resolve, reject })
-      this.waitingEvents += items.length
+      this.waiting.push({ workspaceId, messages, receivedAt, ip, resolve, reject })
+      this.waitingEvents += messages.length
       this.schedule()
     })
   }
@@ -97,9 +103,9 @@ export class IngestQueue {
       let events = 0
       while (this.waiting.length > 0 && (batch.length === 0 || events < this.maxEvents)) {
         const next = this.waiting[0] as Waiting
-        if (batch.length > 0 && events + next.items.length > this.maxEvents) break
+        if (batch.length > 0 && events + next.messages.length > this.maxEvents) break
         batch.push(next)
-        events += next.items.length
+        events += next.messages.length
         this.waiting.shift()
       }
       this.running += 1
@@ -138,28 +144,15 @@ export class IngestQueue {
   }
 
   private async write(batch: Waiting[]) {
-    await this.ensurePartitions(batch.flatMap((w) => w.items))
-    const byWorkspace = new Map<string, ReceivedMessage[]>()
-    for (const request of batch) {
-      const list = byWorkspace.get(request.workspaceId) ?? []
-      list.push(...request.items)
-      byWorkspace.set(request.workspaceId, list)
-    }
-    // Workspaces in a fixed order, so two processes never wait on each other's locks in a circle.
-    const ordered = [...byWorkspace.entries()].sort(([a], [b]) => a.localeCompare(b))
-    await this.db.transaction().execute(async (trx) => {
-      for (const [workspaceId, items] of ordered) await writeMessages(trx, workspaceId, items)
-    })
-  }
-
-  // A touch must land in its month's partition: one left in the default partition would stop that
-  // month's partition from ever being made. Outside the flush's transaction, once per month.
-  private async ensurePartitions(items: ReceivedMessage[]) {
-    for (const month of monthsOf(items)) {
-      if (this.partitionMonths.has(month.getTime())) continue
-      await ensureTouchpointPartitions(this.db, month, month)
-      this.partitionMonths.add(month.getTime())
-    }
+    const rows = batch.map((request) => ({
+      workspaceId: request.workspaceId,
+      receivedAt: request.receivedAt,
+      ip: request.ip,
+      events: request.messages.length,
+      messages: serializeMessages(request.messages),
+    }))
+    await this.db.insertInto('ingestInbox').values(rows).execute()
+    this.processor.added(rows.reduce((sum, row) => sum + row.events, 0))
   }
 
   private explain(error: unknown): AppError {

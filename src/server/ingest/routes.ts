@@ -10,7 +10,8 @@ import { ingestLimits, parseBatch, parseMessage, routeTypes } from './spec.ts'
 
 /**
  * The Segment-compatible tracking API at /v1/* (docs/ingestion.md): authenticated by a write key,
- * open to any origin, answered 200 `{ success: true }` only once the events are committed.
+ * open to any origin, answered 200 `{ success: true }` only once the events are committed to the
+ * inbox (the IngestProcessor writes them from there).
  */
 
 // What a sender may post before we read it: a gzipped batch, or a plain one well over 500 KB so our

@@ -58,6 +58,7 @@ describe('@segment/analytics-node against /v1/batch', () => {
     })
     await analytics.closeAndFlush({ timeout: 10_000 })
     expect(failures).toEqual([])
+    await t.app.ingest.settle()
 
     const contacts = await owner.request({
       method: 'GET',

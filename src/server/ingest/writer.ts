@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import type pg from 'pg'
 import { uuidv7 } from 'uuidv7'
 import { botVerdict } from '../../domain/bots.ts'
 import { classifyChannel } from '../../domain/channels.ts'
@@ -14,7 +15,13 @@ import { touchTypeOf } from '../../domain/touch-types.ts'
 import type { Channel, TouchpointType } from '../../domain/touchpoints.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
-import { claimMessageIds, insertTouchpointRows, jsonParam, recordset } from '../touchpoints/bulk.ts'
+import {
+  claimMessageIds,
+  copyTouchpointRows,
+  insertTouchpointRows,
+  jsonParam,
+  recordset,
+} from '../touchpoints/bulk.ts'
 import type { SpecMessage } from './spec.ts'
 import {
   type AccountFields,
@@ -47,12 +54,16 @@ export interface WriteResult {
   /** Contacts created, and anonymous histories merged into contacts. */
   contactsCreated: number
   merges: number
+  /** New userId, anonymousId and groupId links. */
+  identitiesAdded: number
 }
 
 type Json = Record<string, unknown>
 
 interface ContactState {
   id: string
+  /** The row version read by this flush (null for new contacts). */
+  tid: string | null
   isNew: boolean
   accountId: string | null
   email: string | null
@@ -123,7 +134,11 @@ export interface WriteOptions {
   newId?: (at: Date) => string
   /** Replayed history (the demo world): new contacts are created at their first event's time. */
   isHistorical?: boolean
+  /** The transaction's own connection: touchpoints then go in by COPY. */
+  copyClient?: pg.PoolClient
 }
+
+type GraphOptions = Required<Omit<WriteOptions, 'copyClient'>>
 
 /** Writes one workspace's messages in the caller's transaction. */
 export async function writeMessages(
@@ -138,12 +153,12 @@ export async function writeMessages(
     trx,
   )
   const unique = new Map<string, Timed>()
-  for (const item of items) {
+  await forEachYielding(items, (item) => {
     if (!unique.has(item.message.messageId)) {
       const time = timeOf(item)
       unique.set(item.message.messageId, { item, id: newId(time.occurredAt), ...time })
     }
-  }
+  })
   const claimed = await claimMessageIds(
     trx,
     workspaceId,
@@ -159,6 +174,7 @@ export async function writeMessages(
     duplicates: items.length - fresh.length,
     contactsCreated: 0,
     merges: 0,
+    identitiesAdded: 0,
   }
   if (fresh.length === 0) return result
 
@@ -166,16 +182,39 @@ export async function writeMessages(
     newId,
     isHistorical: options.isHistorical ?? false,
   })
-  for (const timed of fresh) graph.apply(timed)
-  const touches = fresh.filter((t) => isTouch(t.item.message)).map((t) => graph.touchOf(t))
+  await forEachYielding(fresh, (timed) => graph.apply(timed))
+  const touches: TouchRow[] = []
+  await forEachYielding(fresh, (t) => {
+    if (isTouch(t.item.message)) touches.push(graph.touchOf(t))
+  })
   const merged = await graph.mergeAnonymousHistory()
   graph.summarize(touches, merged)
   await graph.write()
-  await insertTouchpointRows(trx, workspaceId, graph.touchRows(touches))
+  const rows = await graph.touchRows(touches)
+  if (options.copyClient) await copyTouchpointRows(options.copyClient, workspaceId, rows)
+  else await insertTouchpointRows(trx, workspaceId, rows)
   await recordEventNames(trx, workspaceId, fresh)
   result.contactsCreated = graph.createdCount
   result.merges = graph.mergeCount
+  result.identitiesAdded = graph.identitiesAdded
   return result
+}
+
+/** Lets waiting requests in: a flush's work in JavaScript would otherwise hold them for long. */
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve))
+const chunk = 250
+
+async function forEachYielding<T>(items: readonly T[], fn: (item: T) => void) {
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && i % chunk === 0) await yieldToRequests()
+    fn(items[i] as T)
+  }
+}
+
+export async function mapYielding<T, R>(items: readonly T[], fn: (item: T) => R): Promise<R[]> {
+  const out: R[] = []
+  await forEachYielding(items, (item) => out.push(fn(item)))
+  return out
 }
 
 async function recordEventNames(trx: Kysely<DB>, workspaceId: string, fresh: Timed[]) {
@@ -208,6 +247,8 @@ const groupKey = (id: string) => `group:${id}`
 
 interface ContactRow {
   id: string
+  /** Where the row version read lies: the update goes straight there (see updateContacts). */
+  tid: string
   mergedInto: string | null
   deletedAt: Date | null
   accountId: string | null
@@ -247,19 +288,18 @@ class IdentityGraph {
   private constructor(
     private readonly trx: Kysely<DB>,
     private readonly workspaceId: string,
-    private readonly options: Required<WriteOptions>,
+    private readonly options: GraphOptions,
   ) {}
 
   get mergeCount() {
     return this.merges.length
   }
 
-  static async load(
-    trx: Kysely<DB>,
-    workspaceId: string,
-    fresh: Timed[],
-    options: Required<WriteOptions>,
-  ) {
+  get identitiesAdded() {
+    return this.newIds.length
+  }
+
+  static async load(trx: Kysely<DB>, workspaceId: string, fresh: Timed[], options: GraphOptions) {
     const graph = new IdentityGraph(trx, workspaceId, options)
     const keys = new Set<string>()
     const emails = new Set<string>()
@@ -355,19 +395,19 @@ class IdentityGraph {
   // inserts those still call the workspace tiny: it would scan all of it, once per flush.
   private async selectContacts(ids: string[], emails: string[]): Promise<ContactRow[]> {
     if (ids.length === 0 && emails.length === 0) return []
-    const columns = sql`c.id, c.merged_into, c.deleted_at, c.account_id, c.email, c.identified_at,
+    const columns = sql`c.id, c.ctid::text as tid, c.merged_into, c.deleted_at, c.account_id, c.email, c.identified_at,
       c.created_at, c.first_touch_utm is not null as has_first_utm, c.first_touch_utm_at,
       c.last_touch_utm is not null as has_last_utm, c.last_touch_utm_at, c.lead_creation_at,
       c.lead_creation_type`
     const result = await sql<ContactRow>`
       select ${columns} from unnest(${ids}::uuid[]) as k(id)
       cross join lateral (
-        select * from contacts where workspace_id = ${this.workspaceId} and id = k.id limit 1
+        select ctid, * from contacts where workspace_id = ${this.workspaceId} and id = k.id limit 1
       ) c
       union all
       select ${columns} from unnest(${emails}::text[]) as k(email)
       cross join lateral (
-        select * from contacts
+        select ctid, * from contacts
         where workspace_id = ${this.workspaceId} and email = k.email
           and deleted_at is null and merged_into is null
         limit 1
@@ -418,6 +458,7 @@ class IdentityGraph {
     if (known) return known
     const state: ContactState = {
       id: row.id,
+      tid: row.tid,
       isNew: false,
       accountId: row.accountId,
       email: row.email,
@@ -452,6 +493,7 @@ class IdentityGraph {
   private newContact(at: Date, email?: string): ContactState {
     const state: ContactState = {
       id: this.options.newId(at),
+      tid: null,
       isNew: true,
       accountId: null,
       email: email ?? null,
@@ -648,17 +690,20 @@ class IdentityGraph {
 
   /** Writes the new and changed contacts, accounts and identities. */
   async write() {
-    // The updates below join the flush's rows to contacts and accounts by key: nested loops over
-    // the primary key only (stale statistics would otherwise pick a hash join over the workspace).
-    await sql`set local enable_hashjoin = off; set local enable_mergejoin = off`.execute(this.trx)
-    try {
-      await this.writeRecords()
-    } finally {
-      await sql`reset enable_hashjoin; reset enable_mergejoin`.execute(this.trx)
+    await this.writeAccounts()
+    await this.writeContacts()
+    if (this.newIds.length > 0) {
+      await sql`
+        insert into identities (workspace_id, kind, value, record_id)
+        select ${this.workspaceId}, v.kind, v.value, v.record_id
+        from ${recordset(this.newIds.map((i) => ({ kind: i.kind, value: i.value, record_id: i.recordId })))}
+          as v(kind text, value text, record_id uuid)
+        on conflict (workspace_id, kind, value) do update set record_id = excluded.record_id
+      `.execute(this.trx)
     }
   }
 
-  private async writeRecords() {
+  private async writeAccounts() {
     const ws = this.workspaceId
     const accounts = [...new Set(this.accounts.values())]
     const newAccounts = accounts.filter((a) => a.isNew)
@@ -674,6 +719,9 @@ class IdentityGraph {
       (a) => !a.isNew && (a.traits || Object.keys(a.fields).length > 0),
     )
     if (changedAccounts.length > 0) {
+      // Joined by key, nested loops over the primary key only (stale statistics would otherwise
+      // pick a hash join over the workspace). Few accounts change per flush.
+      await sql`set local enable_hashjoin = off; set local enable_mergejoin = off`.execute(this.trx)
       await sql`
         update accounts a set
           name = coalesce(v.name, a.name), domain = coalesce(v.domain, a.domain),
@@ -684,7 +732,12 @@ class IdentityGraph {
           as v(id uuid, name text, domain text, industry text, employees int, traits jsonb)
         where a.workspace_id = ${ws} and a.id = v.id
       `.execute(this.trx)
+      await sql`reset enable_hashjoin; reset enable_mergejoin`.execute(this.trx)
     }
+  }
+
+  private async writeContacts() {
+    const ws = this.workspaceId
     const contacts = [...this.contacts.values()]
     const newContacts = contacts.filter((c) => c.isNew)
     if (newContacts.length > 0) {
@@ -733,41 +786,61 @@ class IdentityGraph {
         `.execute(this.trx)
       }
     }
-    const changedContacts = contacts.filter((c) => !c.isNew && (c.summary || isEdited(c)))
-    if (changedContacts.length > 0) {
+    const changed = contacts.filter((c) => !c.isNew && (c.summary || isEdited(c)))
+    if (changed.length === 0) return
+    const updated = await this.updateContacts(changed, 'by_tid')
+    const moved = changed.filter((c) => !updated.has(c.id))
+    // Rows changed by someone else since this flush read them are updated by their key.
+    if (moved.length > 0) await this.updateContacts(moved, 'by_key')
+  }
+
+  /**
+   * Writes what this flush changes about existing contacts. `by_tid` goes to the row versions the
+   * flush read (a TID scan: the same plan whatever the statistics say, which right after a burst
+   * of new contacts are stale and once made the planner scan the whole workspace per contact); a
+   * row someone else changed since is not found there and is left out of the returned ids.
+   */
+  private async updateContacts(changed: ContactState[], how: 'by_tid' | 'by_key') {
+    const ws = this.workspaceId
+    const tids = changed.flatMap((c) => (c.tid ? [c.tid] : []))
+    // A TID scan is then the only way in that is not disabled.
+    if (how === 'by_tid') {
       await sql`
-        update contacts c set
-          email = coalesce(c.email, v.email), first_name = coalesce(v.first_name, c.first_name),
-          last_name = coalesce(v.last_name, c.last_name), title = coalesce(v.title, c.title),
-          phone = coalesce(v.phone, c.phone), account_id = coalesce(v.account_id, c.account_id),
-          traits = case when v.traits is null then c.traits else coalesce(c.traits, '{}') || v.traits end,
-          identified_at = coalesce(c.identified_at, v.identified_at),
-          first_touch_utm = coalesce(v.first_utm, c.first_touch_utm),
-          first_touch_utm_at = coalesce(v.first_at, c.first_touch_utm_at),
-          last_touch_utm = coalesce(v.last_utm, c.last_touch_utm),
-          last_touch_utm_at = coalesce(v.last_at, c.last_touch_utm_at),
-          lead_creation_touchpoint_id = coalesce(v.lc_id, c.lead_creation_touchpoint_id),
-          lead_creation_at = coalesce(v.lc_at, c.lead_creation_at),
-          lead_creation_type = coalesce(v.lc_type, c.lead_creation_type),
-          -- A touch is not an edit: only what identify and group change moves updated_at.
-          updated_at = case when v.is_edit then now() else c.updated_at end
-        from ${recordset(changedContacts.map(contactRow))}
-          as v(id uuid, email text, first_name text, last_name text, title text, phone text,
-            account_id uuid, traits jsonb, identified_at timestamptz, is_edit boolean,
-            first_utm jsonb, first_at timestamptz, last_utm jsonb, last_at timestamptz,
-            lc_id uuid, lc_at timestamptz, lc_type text)
-        where c.workspace_id = ${ws} and c.id = v.id
+        set local enable_seqscan = off; set local enable_indexscan = off;
+        set local enable_bitmapscan = off
       `.execute(this.trx)
     }
-    if (this.newIds.length > 0) {
-      await sql`
-        insert into identities (workspace_id, kind, value, record_id)
-        select ${ws}, v.kind, v.value, v.record_id
-        from ${recordset(this.newIds.map((i) => ({ kind: i.kind, value: i.value, record_id: i.recordId })))}
-          as v(kind text, value text, record_id uuid)
-        on conflict (workspace_id, kind, value) do update set record_id = excluded.record_id
-      `.execute(this.trx)
+    const result = await sql<{ id: string }>`
+      update contacts c set
+        email = coalesce(c.email, v.email), first_name = coalesce(v.first_name, c.first_name),
+        last_name = coalesce(v.last_name, c.last_name), title = coalesce(v.title, c.title),
+        phone = coalesce(v.phone, c.phone), account_id = coalesce(v.account_id, c.account_id),
+        traits = case when v.traits is null then c.traits else coalesce(c.traits, '{}') || v.traits end,
+        identified_at = coalesce(c.identified_at, v.identified_at),
+        first_touch_utm = coalesce(v.first_utm, c.first_touch_utm),
+        first_touch_utm_at = coalesce(v.first_at, c.first_touch_utm_at),
+        last_touch_utm = coalesce(v.last_utm, c.last_touch_utm),
+        last_touch_utm_at = coalesce(v.last_at, c.last_touch_utm_at),
+        lead_creation_touchpoint_id = coalesce(v.lc_id, c.lead_creation_touchpoint_id),
+        lead_creation_at = coalesce(v.lc_at, c.lead_creation_at),
+        lead_creation_type = coalesce(v.lc_type, c.lead_creation_type),
+        -- A touch is not an edit: only what identify and group change moves updated_at.
+        updated_at = case when v.is_edit then now() else c.updated_at end
+      from ${recordset(changed.map(contactRow))}
+        as v(id uuid, email text, first_name text, last_name text, title text, phone text,
+          account_id uuid, traits jsonb, identified_at timestamptz, is_edit boolean,
+          first_utm jsonb, first_at timestamptz, last_utm jsonb, last_at timestamptz,
+          lc_id uuid, lc_at timestamptz, lc_type text)
+      where ${how === 'by_tid' ? sql`c.ctid = any(${tids}::tid[])` : sql`true`}
+        and c.workspace_id = ${ws} and c.id = v.id
+      returning c.id
+    `.execute(this.trx)
+    if (how === 'by_tid') {
+      await sql`reset enable_seqscan; reset enable_indexscan; reset enable_bitmapscan`.execute(
+        this.trx,
+      )
     }
+    return new Set(result.rows.map((r) => r.id))
   }
 
   /**
@@ -857,7 +930,7 @@ class IdentityGraph {
   }
 
   touchRows(touches: TouchRow[]) {
-    return touches.map((t) => ({
+    return mapYielding(touches, (t) => ({
       id: t.id,
       occurred_at: t.occurredAt.toISOString(),
       received_at: t.receivedAt.toISOString(),

@@ -1,4 +1,8 @@
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { type Kysely, sql } from 'kysely'
+import type pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
 import type { DB } from '../db/schema.ts'
 
 /**
@@ -50,4 +54,77 @@ export async function insertTouchpointRows(
       event_name text, channel text, campaign_id uuid, utm jsonb, referrer text, url text,
       properties jsonb, is_bot boolean, bot_reason text, message_id text, context jsonb)
   `.execute(db)
+}
+
+const touchpointColumns = [
+  'id',
+  'occurred_at',
+  'received_at',
+  'time_flag',
+  'contact_id',
+  'anonymous_id',
+  'account_id',
+  'type',
+  'event_name',
+  'channel',
+  'campaign_id',
+  'utm',
+  'referrer',
+  'url',
+  'properties',
+  'is_bot',
+  'bot_reason',
+  'message_id',
+  'context',
+] as const
+
+const copyEscapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+
+/** One value in COPY's text format (NULL is \N; U+0000 dropped as everywhere else). */
+function copyValue(value: unknown): string {
+  if (value === null || value === undefined) return '\\N'
+  let text: string
+  if (typeof value === 'boolean') text = value ? 't' : 'f'
+  else if (value instanceof Date) text = value.toISOString()
+  else if (typeof value === 'object') text = jsonParam(value)
+  else text = String(value).replaceAll('\0', '')
+  return text.replace(/[\\\n\r\t]/g, (ch) => copyEscapes[ch] as string)
+}
+
+/**
+ * Same rows as insertTouchpointRows, through COPY on the transaction's own connection: about half
+ * the work for PostgreSQL of parsing them from one JSON parameter. Their message ids are claimed
+ * first, so there is nothing to skip.
+ */
+export async function copyTouchpointRows(
+  client: pg.PoolClient,
+  workspaceId: string,
+  rows: Record<string, unknown>[],
+): Promise<void> {
+  if (rows.length === 0) return
+  const line = (row: Record<string, unknown>) => {
+    const values = touchpointColumns.map((column) => {
+      const value = row[column]
+      if (column === 'properties') return copyValue(value ?? {})
+      if (column === 'is_bot') return copyValue(value ?? false)
+      return copyValue(value)
+    })
+    return `${workspaceId}\t${values.join('\t')}\n`
+  }
+  // Written a few hundred rows at a time, letting waiting requests in between.
+  async function* chunks() {
+    for (let i = 0; i < rows.length; i += 250) {
+      yield rows
+        .slice(i, i + 250)
+        .map(line)
+        .join('')
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+  }
+  await pipeline(
+    Readable.from(chunks()),
+    client.query(
+      copyFrom(`copy touchpoints (workspace_id, ${touchpointColumns.join(', ')}) from stdin`),
+    ),
+  )
 }

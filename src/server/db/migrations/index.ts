@@ -12,6 +12,7 @@ import * as externalIdFirst from './2026-11-27T0130-external-id-first.ts'
 import * as writeKeys from './2026-11-27T0200-write-keys.ts'
 import * as ingestion from './2026-11-27T0600-ingestion.ts'
 import * as touchpointImports from './2026-11-27T0700-touchpoint-imports.ts'
+import * as ingestInbox from './2026-11-27T0900-ingest-inbox.ts'
 
 /** Every migration, in order. Files are frozen once merged; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0200-write-keys': writeKeys,
   '2026-11-27T0600-ingestion': ingestion,
   '2026-11-27T0700-touchpoint-imports': touchpointImports,
+  '2026-11-27T0900-ingest-inbox': ingestInbox,
 }
