@@ -179,6 +179,96 @@ async function load(
   return result
 }
 
+/**
+ * Sustained load as Segment's libraries send it: `connections` senders each posting one batch at a
+ * time and, answered 503, waiting Retry-After before sending the same batch again.
+ */
+async function loadWithBackoff(
+  base: string,
+  writeKey: string,
+  source: EventSource,
+  seconds: number,
+  connections: number,
+): Promise<LoadResult> {
+  const headers = {
+    authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+    'content-type': 'application/json',
+  }
+  const result: LoadResult = { ok: 0, refused: 0, other: 0, p99: 0, seconds }
+  const latencies: number[] = []
+  const start = performance.now()
+  const deadline = start + seconds * 1000
+  const sender = async () => {
+    let body: string | undefined
+    while (performance.now() < deadline) {
+      body ??= source.batch()
+      const sent = performance.now()
+      const response = await fetch(`${base}/v1/batch`, { method: 'POST', headers, body })
+      await response.arrayBuffer()
+      if (response.status === 200) {
+        result.ok += 1
+        latencies.push(performance.now() - sent)
+        body = undefined
+      } else if (response.status === 503 || response.status === 429) {
+        result.refused += 1
+        const wait = Number(response.headers.get('retry-after') ?? 1)
+        await new Promise((resolve) => setTimeout(resolve, wait * 1000))
+      } else {
+        result.other += 1
+        body = undefined
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: connections }, sender))
+  latencies.sort((a, b) => a - b)
+  result.p99 = latencies[Math.floor(latencies.length * 0.99)] ?? 0
+  result.seconds = (performance.now() - start) / 1000
+  return result
+}
+
+/**
+ * `rate` batches a second, evenly spaced and each sent at its time whatever the earlier ones are
+ * doing (no sender waits on another, so slow answers cannot hide later ones): the p99 of the time
+ * from sending to the 200.
+ */
+async function loadPaced(
+  base: string,
+  writeKey: string,
+  source: EventSource,
+  seconds: number,
+  rate: number,
+): Promise<LoadResult> {
+  const headers = {
+    authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+    'content-type': 'application/json',
+  }
+  const result: LoadResult = { ok: 0, refused: 0, other: 0, p99: 0, seconds }
+  const latencies: number[] = []
+  const send = async (body: string) => {
+    const sent = performance.now()
+    const response = await fetch(`${base}/v1/batch`, { method: 'POST', headers, body })
+    await response.arrayBuffer()
+    if (response.status === 200) {
+      result.ok += 1
+      latencies.push(performance.now() - sent)
+    } else if (response.status === 503 || response.status === 429) result.refused += 1
+    else result.other += 1
+  }
+  const start = performance.now()
+  const inflight: Promise<void>[] = []
+  for (let i = 0; i < seconds * rate; i++) {
+    const body = source.batch()
+    const wait = start + (i * 1000) / rate - performance.now()
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+    inflight.push(send(body))
+  }
+  await Promise.all(inflight)
+  latencies.sort((a, b) => a - b)
+  result.p99 = latencies[Math.floor(latencies.length * 0.99)] ?? 0
+  result.seconds = (performance.now() - start) / 1000
+  return result
+}
+
 async function storedEvents(tandem: BenchTandem, workspaceId: string) {
   const row = await sql<{ count: string }>`
     select count(*) as count from touchpoint_message_ids where workspace_id = ${workspaceId}
@@ -290,9 +380,13 @@ export async function benchIngest(
         samples.push({ at: performance.now(), stored }),
       )
     }, 30_000)
-    const sustained = await load(tandem.base, writeKey, source, options.sustainSeconds, {
-      connections: options.connections,
-    }).finally(() => clearInterval(sampler))
+    const sustained = await loadWithBackoff(
+      tandem.base,
+      writeKey,
+      source,
+      options.sustainSeconds,
+      options.connections,
+    ).finally(() => clearInterval(sampler))
     if (sustained.other > 0) throw new Error(`${sustained.other} answers neither 200 nor 503`)
     const acceptedRate = (sustained.ok * batchSize) / sustained.seconds
     const drainSeconds = await drain(tandem.base)
@@ -318,21 +412,18 @@ export async function benchIngest(
     const copyRate = median(copyRates)
     const windowRatios = windows.map((w) => w / copyRate)
 
-    // Half load: a fixed request rate at half the sustained one, p99 of the acknowledgements.
-    const halfRate = Math.max(1, Math.round(rate / batchSize / 2))
+    // Half load: batches evenly spaced at half the sustained rate, p99 of the acknowledgements.
+    const halfRate = Math.max(1, rate / batchSize / 2)
     const p99s: number[] = []
     for (let run = 0; run < options.runs; run++) {
-      const half = await load(tandem.base, writeKey, source, options.latencySeconds, {
-        connections: options.connections,
-        overallRate: halfRate,
-      })
+      const half = await loadPaced(tandem.base, writeKey, source, options.latencySeconds, halfRate)
       if (half.other > 0 || half.refused > 0) {
         throw new Error(`half load: ${half.refused} refused, ${half.other} other answers`)
       }
       p99s.push(half.p99)
       const halfDrain = await drain(tandem.base)
       progress.tick(
-        `half load (${halfRate} batches/s) p99 ${half.p99} ms, ${halfDrain.toFixed(1)} s to drain`,
+        `half load (${halfRate.toFixed(1)} batches/s) p99 ${half.p99.toFixed(1)} ms, ${halfDrain.toFixed(1)} s to drain`,
       )
     }
 
@@ -356,7 +447,7 @@ export async function benchIngest(
     const stored = await storedEvents(tandem, tandem.workspaceId)
     const acknowledged = (sustained.ok + overload.ok) * batchSize
     notes.push(
-      `sustained ${Math.round(sustained.seconds)} s of load: ${sustained.ok * batchSize} events acknowledged (${Math.round(acceptedRate)}/s), ${sustained.refused} batches answered 503; ${storedAfter - storedBefore} written in ${Math.round(elapsed)} s (inbox empty ${drainSeconds.toFixed(1)} s after the load); written per 30 s window: ${windows.map((w) => Math.round(w)).join(' ')} events/s`,
+      `sustained ${Math.round(sustained.seconds)} s of load: ${sustained.ok * batchSize} events acknowledged (${Math.round(acceptedRate)}/s), ${sustained.refused} answers 503 (the senders wait Retry-After, as Segment's libraries do); ${storedAfter - storedBefore} written in ${Math.round(elapsed)} s (inbox empty ${drainSeconds.toFixed(1)} s after the load); written per 30 s window: ${windows.map((w) => Math.round(w)).join(' ')} events/s`,
       `COPY baseline of ${options.copyRows} events into touchpoints + touchpoint_message_ids: ${copyRates.map(Math.round).join(' ')} events/s`,
       `overload (256 connections, ${options.overloadSeconds} s): ${overload.ok} batches acknowledged, ${overload.refused} answered 503 with Retry-After, ${overload.other} other; server RSS ${Math.round(rssBefore)} MB before, peak ${Math.round(rssPeak)} MB; still running`,
       `stored message ids in the workspace: ${stored} (acknowledged in measured phases: ${acknowledged}, plus warm-up and half-load batches)`,

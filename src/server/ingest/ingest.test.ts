@@ -381,6 +381,31 @@ describe('tracking API', () => {
     })
   })
 
+  it('stores tabs, line breaks, backslashes and U+0000 in touch values as sent (U+0000 dropped)', async () => {
+    const { workspaceId, key } = await world()
+    const awkward = 'tab\there\nline\r\nback\\slash \\N "quoted" \u0000end'
+    const response = await post(key, 'page', {
+      anonymousId: 'awkward\tvisitor',
+      name: 'Odd\tname',
+      properties: { note: awkward, url: 'https://northwind.example/a\\b', nested: { x: awkward } },
+      context: { userAgent: 'Agent\\N' },
+    })
+    expect(response.statusCode, response.body).toBe(200)
+    const touch = await t.ctx.db
+      .selectFrom('touchpoints')
+      .select(['anonymousId', 'eventName', 'url', 'properties', 'context'])
+      .where('workspaceId', '=', workspaceId)
+      .executeTakeFirstOrThrow()
+    const stored = awkward.replace('\u0000', '')
+    expect(touch).toMatchObject({
+      anonymousId: 'awkward\tvisitor',
+      eventName: 'Odd\tname',
+      url: 'https://northwind.example/a\\b',
+      properties: { note: stored, nested: { x: stored } },
+      context: { userAgent: 'Agent\\N' },
+    })
+  })
+
   it('enforces the cap of distinct custom event names per workspace with a clear 400', async () => {
     const { key } = await world()
     const names = (from: number, count: number) =>
