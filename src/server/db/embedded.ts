@@ -66,6 +66,9 @@ export async function openEmbeddedPostgres(
     '-c listen_addresses=127.0.0.1',
     "-c unix_socket_directories=''",
     '-c max_connections=200',
+    // PostgreSQL's default (128 MB) dates from small machines; the tracking tables' indexes
+    // outgrow it within the first million events.
+    '-c shared_buffers=512MB',
     ...(options.fast
       ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']
       : []),
