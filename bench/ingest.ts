@@ -179,6 +179,51 @@ async function load(
   return result
 }
 
+/** Posts batches to /v1/batch and tallies the answers: 200s (with their latency), 503/429s, others. */
+class BatchSender {
+  readonly result: LoadResult
+  private readonly latencies: number[] = []
+  private readonly headers: Record<string, string>
+  private readonly start = performance.now()
+
+  constructor(
+    private readonly base: string,
+    writeKey: string,
+    seconds: number,
+  ) {
+    this.headers = {
+      authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+      'content-type': 'application/json',
+    }
+    this.result = { ok: 0, refused: 0, other: 0, p99: 0, seconds }
+  }
+
+  /** The answer's status and, when refused, the seconds it asks to wait. */
+  async send(body: string): Promise<{ status: number; retryAfter: number }> {
+    const sent = performance.now()
+    const response = await fetch(`${this.base}/v1/batch`, {
+      method: 'POST',
+      headers: this.headers,
+      body,
+    })
+    await response.arrayBuffer()
+    const status = response.status
+    if (status === 200) {
+      this.result.ok += 1
+      this.latencies.push(performance.now() - sent)
+    } else if (status === 503 || status === 429) this.result.refused += 1
+    else this.result.other += 1
+    return { status, retryAfter: Number(response.headers.get('retry-after') ?? 1) }
+  }
+
+  finish(): LoadResult {
+    this.latencies.sort((a, b) => a - b)
+    this.result.p99 = this.latencies[Math.floor(this.latencies.length * 0.99)] ?? 0
+    this.result.seconds = (performance.now() - this.start) / 1000
+    return this.result
+  }
+}
+
 /**
  * Sustained load as Segment's libraries send it: `connections` senders each posting one batch at a
  * time and, answered 503, waiting Retry-After before sending the same batch again.
@@ -190,40 +235,20 @@ async function loadWithBackoff(
   seconds: number,
   connections: number,
 ): Promise<LoadResult> {
-  const headers = {
-    authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-    'content-type': 'application/json',
-  }
-  const result: LoadResult = { ok: 0, refused: 0, other: 0, p99: 0, seconds }
-  const latencies: number[] = []
-  const start = performance.now()
-  const deadline = start + seconds * 1000
-  const sender = async () => {
+  const sender = new BatchSender(base, writeKey, seconds)
+  const deadline = performance.now() + seconds * 1000
+  const loop = async () => {
     let body: string | undefined
     while (performance.now() < deadline) {
       body ??= source.batch()
-      const sent = performance.now()
-      const response = await fetch(`${base}/v1/batch`, { method: 'POST', headers, body })
-      await response.arrayBuffer()
-      if (response.status === 200) {
-        result.ok += 1
-        latencies.push(performance.now() - sent)
-        body = undefined
-      } else if (response.status === 503 || response.status === 429) {
-        result.refused += 1
-        const wait = Number(response.headers.get('retry-after') ?? 1)
-        await new Promise((resolve) => setTimeout(resolve, wait * 1000))
-      } else {
-        result.other += 1
-        body = undefined
-      }
+      const { status, retryAfter } = await sender.send(body)
+      if (status === 503 || status === 429) {
+        await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000))
+      } else body = undefined
     }
   }
-  await Promise.all(Array.from({ length: connections }, sender))
-  latencies.sort((a, b) => a - b)
-  result.p99 = latencies[Math.floor(latencies.length * 0.99)] ?? 0
-  result.seconds = (performance.now() - start) / 1000
-  return result
+  await Promise.all(Array.from({ length: connections }, loop))
+  return sender.finish()
 }
 
 /**
@@ -238,35 +263,17 @@ async function loadPaced(
   seconds: number,
   rate: number,
 ): Promise<LoadResult> {
-  const headers = {
-    authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-    'content-type': 'application/json',
-  }
-  const result: LoadResult = { ok: 0, refused: 0, other: 0, p99: 0, seconds }
-  const latencies: number[] = []
-  const send = async (body: string) => {
-    const sent = performance.now()
-    const response = await fetch(`${base}/v1/batch`, { method: 'POST', headers, body })
-    await response.arrayBuffer()
-    if (response.status === 200) {
-      result.ok += 1
-      latencies.push(performance.now() - sent)
-    } else if (response.status === 503 || response.status === 429) result.refused += 1
-    else result.other += 1
-  }
+  const sender = new BatchSender(base, writeKey, seconds)
   const start = performance.now()
-  const inflight: Promise<void>[] = []
+  const inflight: Promise<unknown>[] = []
   for (let i = 0; i < seconds * rate; i++) {
     const body = source.batch()
     const wait = start + (i * 1000) / rate - performance.now()
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
-    inflight.push(send(body))
+    inflight.push(sender.send(body))
   }
   await Promise.all(inflight)
-  latencies.sort((a, b) => a - b)
-  result.p99 = latencies[Math.floor(latencies.length * 0.99)] ?? 0
-  result.seconds = (performance.now() - start) / 1000
-  return result
+  return sender.finish()
 }
 
 async function storedEvents(tandem: BenchTandem, workspaceId: string) {

@@ -214,18 +214,7 @@ export class IngestProcessor {
           events += row.events
         }
         if (taken.length === 0) return 'written'
-        const items = (await mapYielding(taken, itemsOf)).flat()
-        await this.ensurePartitions(items)
-        const written = await writeMessages(trx, workspaceId, items, { copyClient: client })
-        this.grown += written.contactsCreated + written.identitiesAdded
-        await trx
-          .deleteFrom('ingestInbox')
-          .where(
-            'id',
-            'in',
-            taken.map((r) => r.id),
-          )
-          .execute()
+        await this.writeRows(trx, client, workspaceId, taken)
         this.waiting = Math.max(0, this.waiting - events)
         return 'written'
       })
@@ -234,6 +223,27 @@ export class IngestProcessor {
       await this.writeAlone(workspaceId, taken, error)
       return 'written'
     }
+  }
+
+  /** Writes the events of these inbox rows and deletes the rows, in the caller's transaction. */
+  private async writeRows(
+    trx: Database,
+    client: pg.PoolClient,
+    workspaceId: string,
+    rows: InboxRow[],
+  ) {
+    const items = (await mapYielding(rows, itemsOf)).flat()
+    await this.ensurePartitions(items)
+    const written = await writeMessages(trx, workspaceId, items, { copyClient: client })
+    this.grown += written.contactsCreated + written.identitiesAdded
+    await trx
+      .deleteFrom('ingestInbox')
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute()
   }
 
   /**
@@ -246,15 +256,10 @@ export class IngestProcessor {
       const error =
         rows.length === 1
           ? first
-          : await this.transaction(async (trx, client) => {
-              await sql`select pg_advisory_xact_lock(hashtextextended(${`tandem.ingest:${workspaceId}`}, 0))`.execute(
-                trx,
-              )
-              const items = itemsOf(row)
-              await this.ensurePartitions(items)
-              await writeMessages(trx, workspaceId, items, { copyClient: client })
-              await trx.deleteFrom('ingestInbox').where('id', '=', row.id).execute()
-            }).then(
+          : await this.transaction((trx, client) =>
+              // writeMessages takes the workspace's lock (waiting for another process, if any).
+              this.writeRows(trx, client, workspaceId, [row]),
+            ).then(
               () => undefined,
               (failed: unknown) => failed ?? new Error('failed'),
             )
