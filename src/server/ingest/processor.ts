@@ -21,6 +21,11 @@ export interface IngestProcessorOptions {
   maxEvents?: number
   /** How often the inbox is looked at when nothing woke the processor (rows of other processes). */
   pollMs?: number
+  /**
+   * How long acknowledged events may gather before a pass that would not be full starts: under
+   * light load one transaction per request would spend more on each transaction than on the events.
+   */
+  gatherMs?: number
 }
 
 interface InboxRow {
@@ -55,6 +60,8 @@ export function deserializeMessages(text: string): SpecMessage[] {
 export class IngestProcessor {
   private readonly maxEvents: number
   private readonly pollMs: number
+  private readonly gatherMs: number
+  private gathering: NodeJS.Timeout | undefined
   private loop: Promise<void> | undefined
   private isWakeRequested = false
   private isStopped = false
@@ -74,6 +81,7 @@ export class IngestProcessor {
   ) {
     this.maxEvents = options.maxEvents ?? 5000
     this.pollMs = options.pollMs ?? 1000
+    this.gatherMs = options.gatherMs ?? 200
   }
 
   /** Events acknowledged and not yet written (all processes), as this process last saw it. */
@@ -87,13 +95,22 @@ export class IngestProcessor {
     this.wake()
   }
 
-  /** Called after events were added to the inbox: writes them now unless a pass is running. */
+  /**
+   * Called after events were added to the inbox: writes them once a full pass is waiting, or
+   * `gatherMs` after the first of them.
+   */
   added(events: number) {
     this.waiting += events
-    this.wake()
+    if (this.waiting >= this.maxEvents) this.wake()
+    else if (!this.gathering) {
+      this.gathering = setTimeout(() => this.wake(), this.gatherMs)
+      this.gathering.unref()
+    }
   }
 
   wake() {
+    if (this.gathering) clearTimeout(this.gathering)
+    this.gathering = undefined
     if (this.isStopped) return
     if (this.loop) {
       this.isWakeRequested = true
@@ -108,6 +125,7 @@ export class IngestProcessor {
   async stop() {
     this.isStopped = true
     if (this.timer) clearInterval(this.timer)
+    if (this.gathering) clearTimeout(this.gathering)
     await this.loop
   }
 
@@ -128,7 +146,10 @@ export class IngestProcessor {
     do {
       this.isWakeRequested = false
       try {
-        while (!this.isStopped && (await this.pass())) await this.refreshStatistics()
+        // Each waiting workspace once, oldest first; again only while its passes are full (what
+        // arrives meanwhile gathers for the next wake).
+        const written = new Set<string>()
+        while (!this.isStopped && (await this.pass(written))) await this.refreshStatistics()
         this.waiting = await this.countWaiting()
       } catch (error) {
         // The database is away or something else went wrong: the rows stay, the poll retries.
@@ -170,27 +191,32 @@ export class IngestProcessor {
     return row.rows[0]?.events ?? 0
   }
 
-  /** Writes the oldest waiting events of one workspace; false when there was nothing to take. */
-  private async pass(): Promise<boolean> {
-    const busy: string[] = []
+  /**
+   * Writes the oldest waiting events of one workspace not in `written` (to which it is added unless
+   * more of its events wait); false when there was nothing to take.
+   */
+  private async pass(written: Set<string>): Promise<boolean> {
+    const skip = new Set(written)
     for (;;) {
       const next = await this.db
         .selectFrom('ingestInbox')
         .select('workspaceId')
         .where('failedAt', 'is', null)
-        .$if(busy.length > 0, (q) => q.where('workspaceId', 'not in', busy))
+        .$if(skip.size > 0, (q) => q.where('workspaceId', 'not in', [...skip]))
         .orderBy('id')
         .limit(1)
         .executeTakeFirst()
       if (!next) return false
       const outcome = await this.writeOldest(next.workspaceId)
+      if (outcome !== 'full') written.add(next.workspaceId)
       if (outcome !== 'busy') return true
       // Another process is writing this workspace: take the next one, if any.
-      busy.push(next.workspaceId)
+      skip.add(next.workspaceId)
     }
   }
 
-  private async writeOldest(workspaceId: string): Promise<'written' | 'busy'> {
+  /** 'full' when more of the workspace's events wait than one pass takes. */
+  private async writeOldest(workspaceId: string): Promise<'full' | 'written' | 'busy'> {
     let taken: InboxRow[] = []
     try {
       return await this.transaction(async (trx, client) => {
@@ -216,7 +242,7 @@ export class IngestProcessor {
         if (taken.length === 0) return 'written'
         await this.writeRows(trx, client, workspaceId, taken)
         this.waiting = Math.max(0, this.waiting - events)
-        return 'written'
+        return taken.length < rows.length || rows.length === maxRows ? 'full' : 'written'
       })
     } catch (error) {
       if (taken.length === 0) throw error
