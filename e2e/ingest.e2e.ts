@@ -214,3 +214,59 @@ describe('tracked events on the contact page', () => {
     await page.close()
   })
 })
+
+describe('Settings → Tracking', () => {
+  it('shows the tag to paste, the events as they arrive, refused requests, and saves the settings', async () => {
+    const stamp = Date.now()
+    // A browser of its own: the admin of the tests above is signed in in the shared one.
+    const marketing = await e.browser.newContext({ viewport: { width: 1366, height: 800 } })
+    const page = await marketing.newPage()
+    await signInAs(page, e.baseUrl, 'marketing@northwind.example')
+    await page.goto(`${e.baseUrl}/settings/tracking`)
+    await page.getByRole('heading', { level: 2, name: 'Tracking' }).waitFor()
+    const tag = page.getByTestId('tracking-snippet')
+    await expect.poll(() => tag.textContent()).toMatch(/<script async src=".*\/t\.js\?key=wk_/)
+    const key = /key=(wk_[\w-]+)/.exec((await tag.textContent()) ?? '')?.[1] ?? ''
+
+    const live = page.getByRole('table', { name: 'Live events' })
+    await sendBatch(key, [
+      {
+        type: 'page',
+        anonymousId: `live-${stamp}`,
+        context: { page: { url: `https://northwind.example/live-${stamp}` } },
+      },
+    ])
+    // Polled every three seconds: the visit appears without reloading the page.
+    await live.getByRole('cell', { name: `https://northwind.example/live-${stamp}` }).waitFor()
+    await live
+      .getByRole('row')
+      .filter({ hasText: `live-${stamp}` })
+      .getByText('Anonymous visitor')
+      .waitFor()
+
+    const bad = await fetch(`${e.baseUrl}/v1/track`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ writeKey: key, anonymousId: 'x' }),
+    })
+    expect(bad.status).toBe(400)
+    const refused = page.getByRole('status').filter({ hasText: 'Refused requests' })
+    await refused.getByText(/\/v1\/track: event/).waitFor()
+
+    await page.getByLabel('Cookie domain').fill('not a domain')
+    await page.getByRole('button', { name: 'Save settings' }).click()
+    await page
+      .getByText(/cookieDomain/)
+      .first()
+      .waitFor()
+    await page.getByLabel('Cookie domain').fill('northwind.example')
+    await page.getByRole('switch', { name: 'Ask for consent before tracking' }).check()
+    await page.getByRole('button', { name: 'Save settings' }).click()
+    await page.getByText('Tracking settings saved').waitFor()
+    const saved = await callApi(page, 'GET', '/api/v1/tracking/settings')
+    expect(saved.data).toMatchObject({ consentRequired: true, cookieDomain: 'northwind.example' })
+    await screenshot(page, 'settings-tracking')
+    expect(await axeViolations(page)).toEqual([])
+    await marketing.close()
+  })
+})

@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeApiKey } from './factories.ts'
 import { activityCases } from './tenancy/activity-cases.ts'
 import { exportCases } from './tenancy/export-cases.ts'
+import { formCases } from './tenancy/form-cases.ts'
 import { foundationCases } from './tenancy/foundation-cases.ts'
 import { identityCases } from './tenancy/identity-cases.ts'
 import { importCases } from './tenancy/import-cases.ts'
 import { mergeCases } from './tenancy/merge-cases.ts'
 import { recordsCases } from './tenancy/records-cases.ts'
 import { salesCases } from './tenancy/sales-cases.ts'
+import { trackingCases } from './tenancy/tracking-cases.ts'
 import { a, b, buildWorld, t } from './tenancy/world.ts'
 import { writeKeyCases } from './tenancy/write-key-cases.ts'
 
@@ -24,7 +26,9 @@ const parts = [
   importCases,
   mergeCases,
   writeKeyCases,
+  trackingCases,
   identityCases,
+  formCases,
 ]
 const cases: Record<string, () => Promise<void>> = Object.assign({}, ...parts)
 

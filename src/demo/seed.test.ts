@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn } from '../../test/factories.ts'
 import { createTestApp, type TestApp } from '../../test/harness.ts'
 import type { Database } from '../server/db/database.ts'
-import { demoLogins, demoPassword, seedDemo } from './seed.ts'
+import { demoDomain, demoLogins, demoPassword, seedDemo } from './seed.ts'
 
 let t: TestApp
 let other: TestApp
@@ -161,6 +161,19 @@ describe('demo world', () => {
       expect(lead.leadCreation, lead.email).toMatchObject({ type: 'form_submit' })
       expect(lead.firstTouchUtm, lead.email).not.toBeNull()
     }
+  })
+
+  it('plants a hosted form whose submissions are the tracked leads’ form fills', async () => {
+    const marketer = await signIn(t.app, `marketing@${demoDomain}`, demoPassword)
+    const forms = (await marketer.request({ method: 'GET', url: '/api/v1/forms' })).json().data
+    expect(forms).toHaveLength(1)
+    expect(forms[0]).toMatchObject({ name: 'Request a demo', isHighIntent: true })
+    expect(forms[0].stats.submissions).toBe(10)
+    expect(forms[0].stats.views).toBeGreaterThan(forms[0].stats.submissions)
+    const submissions = (
+      await marketer.request({ method: 'GET', url: `/api/v1/forms/${forms[0].id}/submissions` })
+    ).json().data
+    expect(submissions.every((s: { contact: unknown }) => s.contact !== null)).toBe(true)
   })
 
   it('leaves an existing demo alone unless reset, and a reset with another seed changes it', async () => {

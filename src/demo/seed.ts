@@ -4,6 +4,7 @@ import type { Database } from '../server/db/database.ts'
 import type { DB, Role } from '../server/db/schema.ts'
 import { seedCrm } from './crm.ts'
 import { plantDuplicates } from './crm-duplicates.ts'
+import { plantForms } from './crm-forms.ts'
 import { plantTracking } from './crm-tracking.ts'
 import { SeededRandom } from './random.ts'
 
@@ -220,6 +221,13 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
         }),
       })
       .execute()
+    // Last, so that the generator's earlier draws (and the world they make) stay as they were.
+    await plantForms(trx, {
+      workspaceId,
+      rng,
+      asOf: options.asOf,
+      createdBy: userIds.get(`marketing@${demoDomain}`) ?? null,
+    })
     return { created: true as const, workspaceId, users: people.length, ...crm }
   })
   // Fresh tables have no statistics until autovacuum gets to them; without them the planner

@@ -28,6 +28,8 @@ import { dealRoutes } from './deals/routes.ts'
 import { AppError } from './errors.ts'
 import { exchangeRateRoutes } from './exchange-rates/routes.ts'
 import { exportRoutes } from './exports/routes.ts'
+import { publicFormRoutes } from './forms/public-routes.ts'
+import { formRoutes } from './forms/routes.ts'
 import { healthRoutes } from './health/routes.ts'
 import { AccessLog } from './http/access-log.ts'
 import { authenticate } from './http/authenticate.ts'
@@ -36,6 +38,7 @@ import { apiSecurityHeaders, hsts, pageSecurityHeaders } from './http/security-h
 import { serializerCompiler } from './http/serializer.ts'
 import { identityRoutes } from './identities/routes.ts'
 import { importRoutes } from './imports/routes.ts'
+import { liveTrackingRoutes } from './ingest/live-routes.ts'
 import { IngestProcessor } from './ingest/processor.ts'
 import { IngestQueue } from './ingest/queue.ts'
 import { ingestRoutes } from './ingest/routes.ts'
@@ -47,6 +50,7 @@ import { productRoutes } from './products/routes.ts'
 import { savedViewRoutes } from './saved-views/routes.ts'
 import { teamRoutes } from './teams/routes.ts'
 import { touchpointRoutes } from './touchpoints/routes.ts'
+import { snippetRoutes, trackingRoutes } from './tracking/routes.ts'
 import { trashRoutes } from './trash/routes.ts'
 import { version } from './version.ts'
 import { workspaceRoutes } from './workspaces/routes.ts'
@@ -138,6 +142,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     await ingestProcessor.stop()
   })
   await app.register(ingestRoutes(ctx, ingestQueue))
+  await app.register(snippetRoutes(ctx))
+  await app.register(publicFormRoutes(ctx))
   await authRoutes(app, ctx)
   await app.register(
     async (v1) => {
@@ -167,7 +173,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(exportRoutes(ctx))
       await v1.register(importRoutes(ctx))
       await v1.register(writeKeyRoutes(ctx))
+      await v1.register(formRoutes(ctx))
+      await v1.register(trackingRoutes(ctx))
       await v1.register(identityRoutes(ctx))
+      await v1.register(liveTrackingRoutes(ctx))
     },
     { prefix: '/api/v1' },
   )

@@ -21,14 +21,16 @@ import { ContactPage } from './features/contacts/contact-page.tsx'
 import { ContactsPage } from './features/contacts/contacts-page.tsx'
 import { DealPage } from './features/deals/deal-page.tsx'
 import { DealsPage } from './features/deals/deals-page.tsx'
+import { FormPage } from './features/forms/form-page.tsx'
+import { FormsPage } from './features/forms/forms-page.tsx'
 import { ImportPage } from './features/imports/import-page.tsx'
 import { DuplicatesPage } from './features/merges/duplicates-page.tsx'
 import { ApiKeysPage } from './features/settings/api-keys-page.tsx'
 import { AuditLogPage } from './features/settings/audit-log-page.tsx'
 import { MembersPage } from './features/settings/members-page.tsx'
 import { SettingsLayout } from './features/settings/settings-layout.tsx'
+import { TrackingPage } from './features/settings/tracking-page.tsx'
 import { WorkspaceSettingsPage } from './features/settings/workspace-settings-page.tsx'
-import { WriteKeysPage } from './features/settings/write-keys-page.tsx'
 import { NotFoundPage } from './features/shell/not-found-page.tsx'
 import { RequireSession } from './features/shell/require-session.tsx'
 import { RootRedirect } from './features/shell/root-redirect.tsx'
@@ -65,12 +67,16 @@ export function App() {
           <Route path="/microscope/pipeline" element={<PipelineBoardPage />} />
           <Route path="/microscope/activities" element={<ActivitiesPage />} />
           <Route path="/telescope/campaigns" element={<CampaignsPage />} />
+          <Route path="/telescope/forms" element={<FormsPage />} />
+          <Route path="/telescope/forms/new" element={<FormPage />} />
+          <Route path="/telescope/forms/:id" element={<FormPage />} />
           <Route path="/settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="/settings/workspace" replace />} />
             <Route path="workspace" element={<WorkspaceSettingsPage />} />
             <Route path="members" element={<MembersPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
-            <Route path="write-keys" element={<WriteKeysPage />} />
+            <Route path="tracking" element={<TrackingPage />} />
+            <Route path="write-keys" element={<Navigate to="/settings/tracking" replace />} />
             <Route path="audit-log" element={<AuditLogPage />} />
             <Route path="teams" element={<TeamsPage />} />
             <Route path="pipelines" element={<PipelinesPage />} />

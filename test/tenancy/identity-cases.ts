@@ -54,4 +54,18 @@ export const identityCases: Record<string, () => Promise<void>> = {
     const touches = await asB('GET', `/api/v1/touchpoints?contactId=${merge.contactId}`)
     expect(idsOf(touches)).toHaveLength(1)
   },
+  'GET /api/v1/tracking/live': async () => {
+    const merge = await bMergeOnce()
+    notFound(await asAInB('GET', '/api/v1/tracking/live'))
+    const mine = (await asA('GET', '/api/v1/tracking/live')).json().data
+    expect(
+      mine.events.filter(
+        (e: { contact: { id: string } | null }) => e.contact?.id === merge.contactId,
+      ),
+    ).toEqual([])
+    const theirs = (await asB('GET', '/api/v1/tracking/live')).json().data
+    expect(theirs.events.map((e: { contact: { id: string } | null }) => e.contact?.id)).toContain(
+      merge.contactId,
+    )
+  },
 }

@@ -16,6 +16,7 @@ export type Permission =
   | 'members:manage'
   | 'api_keys:manage'
   | 'write_keys:manage'
+  | 'tracking:manage'
   | 'identities:manage'
   | 'audit:read'
   | 'records:read'
@@ -29,7 +30,8 @@ const editors: Permission[] = [...everyone, 'records:write']
 
 // catalog:manage covers the workspace's set-up: teams, pipelines and stages, products, custom
 // fields, personas and exchange rates. write_keys:manage (create, rotate, revoke) is for admin and
-// marketing, who install the tracking snippet; every member may list write keys, which are public by
+// marketing, who install the tracking snippet, and so is tracking:manage (the snippet's settings:
+// consent, cookie domain, form capture); every member may list write keys, which are public by
 // design (they sit in the website's HTML), unlike API keys. identities:manage (undoing an identity
 // merge of ingestion) is the admin's alone.
 export const permissionsOf: Record<Role, readonly Permission[]> = {
@@ -42,10 +44,17 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'members:manage',
     'api_keys:manage',
     'write_keys:manage',
+    'tracking:manage',
     'identities:manage',
     'audit:read',
   ],
-  marketing: [...editors, 'records:delete', 'campaigns:write', 'write_keys:manage'],
+  marketing: [
+    ...editors,
+    'records:delete',
+    'campaigns:write',
+    'write_keys:manage',
+    'tracking:manage',
+  ],
   sales: editors,
   sales_manager: [...editors, 'records:delete'],
   viewer: everyone,

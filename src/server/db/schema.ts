@@ -461,6 +461,15 @@ export interface IngestInboxTable {
   error: string | null
 }
 
+export interface IngestRejectionsTable {
+  workspaceId: string
+  id: Generated<number>
+  receivedAt: Generated<Date>
+  endpoint: string
+  message: string
+  ip: string | null
+}
+
 export interface TouchpointMessageIdsTable {
   workspaceId: string
   messageId: string
@@ -539,6 +548,59 @@ export interface WriteKeysTable {
   expiresAt: Timestamp | null
 }
 
+/** How the tracking snippet behaves for a workspace (issue 6); no row means the defaults. */
+export interface TrackingSettingsTable {
+  workspaceId: string
+  consentRequired: Generated<boolean>
+  cookieDomain: string | null
+  captureForms: Generated<boolean>
+  updatedAt: ColumnType<Date | null, Date | string | undefined, Date | string>
+}
+
+/** Hosted forms (issue 6): fields is the ordered list of FormField (src/server/forms/fields.ts). */
+export interface FormsTable extends Stamped {
+  workspaceId: string
+  id: string
+  name: string
+  fields: Json<FormFieldRow[]>
+  consentText: string | null
+  thankYouMessage: string
+  redirectUrl: string | null
+  isHighIntent: Generated<boolean>
+  archivedAt: Date | null
+  createdBy: string | null
+  updatedBy: string | null
+}
+
+export interface FormFieldRow {
+  key: string
+  label: string
+  type: 'text' | 'email' | 'tel' | 'textarea' | 'select' | 'checkbox'
+  required: boolean
+  mapsTo: string | null
+  options?: string[]
+}
+
+export interface FormViewsTable {
+  workspaceId: string
+  formId: string
+  day: string
+  views: Generated<number>
+}
+
+export interface FormSubmissionsTable {
+  workspaceId: string
+  id: string
+  formId: string
+  contactId: string | null
+  submittedAt: Generated<Date>
+  values: Json<Record<string, string | boolean>>
+  isConsentGiven: Generated<boolean>
+  ip: string | null
+  anonymousId: string | null
+  touchpointId: string | null
+}
+
 export interface DB {
   users: UsersTable
   sessions: SessionsTable
@@ -580,4 +642,9 @@ export interface DB {
   identityMerges: IdentityMergesTable
   eventNames: EventNamesTable
   ingestInbox: IngestInboxTable
+  ingestRejections: IngestRejectionsTable
+  trackingSettings: TrackingSettingsTable
+  forms: FormsTable
+  formViews: FormViewsTable
+  formSubmissions: FormSubmissionsTable
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeWorkspace, makeWriteKey, type Session } from '../../../test/factories.ts'
@@ -241,30 +240,6 @@ describe('tracking API', () => {
       'Clicked',
       'Clicked',
     ])
-  })
-
-  it('writes what arrives under light load by itself, requests close together in one transaction', async () => {
-    const { workspaceId, key } = await world()
-    for (let i = 0; i < 3; i++) {
-      const response = await t.app.inject({
-        method: 'POST',
-        url: '/v1/track',
-        headers: { 'content-type': 'application/json', authorization: basic(key) },
-        payload: { type: 'track', anonymousId: 'light', event: 'Clicked', messageId: `light-${i}` },
-      })
-      expect(response.statusCode).toBe(200)
-      await new Promise((resolve) => setTimeout(resolve, 40))
-    }
-    // Nobody asks the processor to settle: it starts by itself a moment after the first request.
-    const written = async () =>
-      (
-        await sql<{ rows: number; transactions: number }>`
-          select count(*)::int as rows, count(distinct xmin::text)::int as transactions
-          from touchpoint_message_ids where workspace_id = ${workspaceId}
-        `.execute(t.ctx.db)
-      ).rows[0]
-    await expect.poll(async () => (await written())?.rows, { timeout: 10_000 }).toBe(3)
-    expect((await written())?.transactions).toBe(1)
   })
 
   it('refuses a whole batch with one invalid event, naming it, and stores nothing of it', async () => {

@@ -5,8 +5,9 @@ import { AppError } from '../errors.ts'
 import { handleError } from '../http/error-handler.ts'
 import { resolveWriteKey } from '../write-keys/service.ts'
 import { decodeBody, parseJsonBody, writeKeyFrom } from './body.ts'
+import { RejectionLog } from './live.ts'
 import { EventNameRegistry, type IngestQueue, retryAfterSeconds } from './queue.ts'
-import { ingestLimits, parseBatch, parseMessage, routeTypes } from './spec.ts'
+import { ingestLimits, parseBatch, parseMessage, routeTypes, type SpecMessage } from './spec.ts'
 
 /**
  * The Segment-compatible tracking API at /v1/* (docs/ingestion.md): authenticated by a write key,
@@ -40,6 +41,7 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
 
 export function ingestRoutes(ctx: AppContext, queue: IngestQueue): FastifyPluginAsync {
   const eventNames = new EventNameRegistry(ctx.db)
+  const rejections = new RejectionLog(ctx.db, ctx.log)
   return async (app) => {
     await app.register(
       async (v1) => {
@@ -79,15 +81,24 @@ export function ingestRoutes(ctx: AppContext, queue: IngestQueue): FastifyPlugin
               throw new AppError(
                 'unauthenticated',
                 key
-                  ? 'This write key is unknown, revoked or expired (Settings → Write keys)'
+                  ? 'This write key is unknown, revoked or expired (Settings → Tracking)'
                   : 'Send the write key as the Basic-auth username or as writeKey in the body',
               )
             }
-            const messages =
-              route === 'batch'
-                ? parseBatch(body, decoded.length).messages
-                : [parseMessage(route, body, decoded.length)]
-            await eventNames.check(resolved.workspaceId, messages)
+            let messages: SpecMessage[]
+            try {
+              messages =
+                route === 'batch'
+                  ? parseBatch(body, decoded.length).messages
+                  : [parseMessage(route, body, decoded.length)]
+              await eventNames.check(resolved.workspaceId, messages)
+            } catch (error) {
+              // Shown in Settings → Tracking, where a marketer checks an installation.
+              if (error instanceof AppError) {
+                rejections.record(resolved.workspaceId, route, error.message, request.ip ?? null)
+              }
+              throw error
+            }
             if (messages.length > 0) {
               await queue.submit(resolved.workspaceId, messages, receivedAt, request.ip ?? null)
             }

@@ -27,7 +27,8 @@ export const rotationOverlapMs = 24 * 60 * 60_000
 export const WriteKeyInput = z.object({ name: z.string().trim().min(1).max(100) })
 export type WriteKeyInput = z.infer<typeof WriteKeyInput>
 
-const writeKeyPattern = /^wk_[\w-]{32}$/
+/** What every write key looks like (`wk_` and 32 characters of base64url). */
+export const writeKeyPattern = /^wk_[\w-]{32}$/
 
 interface CachedWriteKey {
   workspaceId: string

@@ -13,6 +13,9 @@ import * as writeKeys from './2026-11-27T0200-write-keys.ts'
 import * as ingestion from './2026-11-27T0600-ingestion.ts'
 import * as touchpointImports from './2026-11-27T0700-touchpoint-imports.ts'
 import * as ingestInbox from './2026-11-27T0900-ingest-inbox.ts'
+import * as ingestRejections from './2026-11-27T1100-ingest-rejections.ts'
+import * as trackingSettings from './2026-11-27T1200-tracking-settings.ts'
+import * as forms from './2026-11-27T1300-forms.ts'
 
 /** Every migration, in order. Files are frozen once merged; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +33,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T0600-ingestion': ingestion,
   '2026-11-27T0700-touchpoint-imports': touchpointImports,
   '2026-11-27T0900-ingest-inbox': ingestInbox,
+  '2026-11-27T1100-ingest-rejections': ingestRejections,
+  '2026-11-27T1200-tracking-settings': trackingSettings,
+  '2026-11-27T1300-forms': forms,
 }

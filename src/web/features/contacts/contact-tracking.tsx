@@ -41,7 +41,7 @@ function TraitList({ traits }: { traits: Traits | null }) {
     return (
       <Text size="sm" c="dimmed">
         No identify call has reached this contact yet. When your site or app sends one with a write
-        key (Settings, Write keys), its traits appear here.
+        key (Settings → Tracking), its traits appear here.
       </Text>
     )
   }

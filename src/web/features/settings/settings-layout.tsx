@@ -19,7 +19,7 @@ const sections = [
   { path: '/settings/workspace', label: 'Workspace', icon: IconBuilding },
   { path: '/settings/members', label: 'Members', icon: IconUsers },
   { path: '/settings/api-keys', label: 'API keys', icon: IconKey },
-  { path: '/settings/write-keys', label: 'Write keys', icon: IconBroadcast },
+  { path: '/settings/tracking', label: 'Tracking', icon: IconBroadcast },
   { path: '/settings/audit-log', label: 'Audit log', icon: IconHistory },
   { path: '/settings/teams', label: 'Teams', icon: IconUsersGroup },
   { path: '/settings/pipelines', label: 'Pipelines', icon: IconLayoutKanban },

@@ -5,6 +5,7 @@ import {
   IconBuildingSkyscraper,
   IconChecklist,
   IconCoin,
+  IconForms,
   IconLayoutKanban,
   IconSettings,
   IconSpeakerphone,
@@ -20,7 +21,10 @@ const links = [
 
 /** Pages listed under their area: the CRM's records in Microscope, campaigns in Telescope. */
 const areaLinks: Record<string, { path: string; label: string; icon: Icon }[]> = {
-  '/telescope': [{ path: '/telescope/campaigns', label: 'Campaigns', icon: IconSpeakerphone }],
+  '/telescope': [
+    { path: '/telescope/campaigns', label: 'Campaigns', icon: IconSpeakerphone },
+    { path: '/telescope/forms', label: 'Forms', icon: IconForms },
+  ],
   '/microscope': [
     { path: '/microscope/accounts', label: 'Accounts', icon: IconBuildingSkyscraper },
     { path: '/microscope/contacts', label: 'Contacts', icon: IconAddressBook },

@@ -25,11 +25,9 @@ import { formatDate, formatDateTime } from '../../components/format.ts'
 import { LoadingRows } from '../../components/loading-rows.tsx'
 import { notifySuccess } from '../../components/notify.ts'
 import { useCursorList } from '../../components/use-cursor-list.ts'
-import { useDocumentTitle } from '../../components/use-document-title.ts'
-import { useMe } from '../shell/me-context.tsx'
 
 /** GET /api/v1/write-keys: public keys that can only ingest events at /v1/*. */
-interface WriteKey {
+export interface WriteKey {
   id: string
   name: string
   key: string
@@ -40,19 +38,23 @@ interface WriteKey {
   revokedAt: string | null
 }
 
-const writeKeysQueryKey = ['write-keys'] as const
+export const writeKeysQueryKey = ['write-keys'] as const
 
-export function WriteKeysPage() {
-  useDocumentTitle('Write keys')
-  const me = useMe()
-  const canManage = me.permissions.includes('write_keys:manage')
+/** The write keys of Settings → Tracking: list, create, rotate, revoke. */
+export function WriteKeysSection({ canManage }: { canManage: boolean }) {
   const [creating, { open, close }] = useDisclosure(false)
   return (
-    <Stack>
+    <Stack gap="sm">
       <Group justify="space-between">
-        <Title order={2}>Write keys</Title>
+        <Title order={3} size="h4">
+          Write keys
+        </Title>
         {canManage ? (
-          <Button leftSection={<IconPlus size={16} aria-hidden="true" />} onClick={open}>
+          <Button
+            variant="default"
+            leftSection={<IconPlus size={16} aria-hidden="true" />}
+            onClick={open}
+          >
             Create write key
           </Button>
         ) : null}
@@ -66,14 +68,13 @@ export function WriteKeysPage() {
         <AdminOnly>Only admins and marketing can create, rotate or revoke write keys.</AdminOnly>
       )}
       <WriteKeysTable canManage={canManage} />
-      <SendingEvents />
       {canManage ? <CreateWriteKeyModal opened={creating} onClose={close} /> : null}
     </Stack>
   )
 }
 
 /** How to point a Segment-compatible library, or curl, at this Tandem (docs/ingestion.md). */
-function SendingEvents() {
+export function SendingEvents() {
   const origin = window.location.origin
   const node = `import { Analytics } from '@segment/analytics-node'\nconst analytics = new Analytics({ writeKey: '<write key>', host: '${origin}' })\nanalytics.identify({ userId: 'user-42', traits: { email: 'ada@example.com' } })\nanalytics.track({ userId: 'user-42', event: 'Form Submitted' })`
   const curl = `curl ${origin}/v1/track -u '<write key>:' -H 'Content-Type: application/json' \\\n  -d '{"userId":"user-42","event":"Form Submitted"}'`
