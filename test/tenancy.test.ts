@@ -7,6 +7,7 @@ import { foundationCases } from './tenancy/foundation-cases.ts'
 import { identityCases } from './tenancy/identity-cases.ts'
 import { importCases } from './tenancy/import-cases.ts'
 import { mergeCases } from './tenancy/merge-cases.ts'
+import { privacyCases } from './tenancy/privacy-cases.ts'
 import { recordsCases } from './tenancy/records-cases.ts'
 import { salesCases } from './tenancy/sales-cases.ts'
 import { trackingCases } from './tenancy/tracking-cases.ts'
@@ -29,6 +30,7 @@ const parts = [
   trackingCases,
   identityCases,
   formCases,
+  privacyCases,
 ]
 const cases: Record<string, () => Promise<void>> = Object.assign({}, ...parts)
 

@@ -46,6 +46,7 @@ import { memberRoutes } from './members/routes.ts'
 import { mergeRoutes } from './merges/routes.ts'
 import { personaRoutes } from './personas/routes.ts'
 import { pipelineRoutes } from './pipelines/routes.ts'
+import { privacyRoutes } from './privacy/routes.ts'
 import { productRoutes } from './products/routes.ts'
 import { savedViewRoutes } from './saved-views/routes.ts'
 import { teamRoutes } from './teams/routes.ts'
@@ -157,6 +158,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(auditRoutes(ctx))
       await v1.register(accountRoutes(ctx))
       await v1.register(contactRoutes(ctx))
+      await v1.register(privacyRoutes(ctx))
       await v1.register(personaRoutes(ctx))
       await v1.register(teamRoutes(ctx))
       await v1.register(activityRoutes(ctx))

@@ -24,6 +24,7 @@ export type Permission =
   | 'records:delete'
   | 'campaigns:write'
   | 'catalog:manage'
+  | 'privacy:manage'
 
 const everyone: Permission[] = ['workspace:read', 'members:read', 'records:read']
 const editors: Permission[] = [...everyone, 'records:write']
@@ -33,7 +34,8 @@ const editors: Permission[] = [...everyone, 'records:write']
 // marketing, who install the tracking snippet, and so is tracking:manage (the snippet's settings:
 // consent, cookie domain, form capture); every member may list write keys, which are public by
 // design (they sit in the website's HTML), unlike API keys. identities:manage (undoing an identity
-// merge of ingestion) is the admin's alone.
+// merge of ingestion) is the admin's alone, and so is privacy:manage (a contact's personal-data
+// export and erasure, and lifting a suppression: docs/privacy.md).
 export const permissionsOf: Record<Role, readonly Permission[]> = {
   admin: [
     ...editors,
@@ -47,6 +49,7 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'tracking:manage',
     'identities:manage',
     'audit:read',
+    'privacy:manage',
   ],
   marketing: [
     ...editors,

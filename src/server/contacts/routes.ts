@@ -57,6 +57,10 @@ export const Contact = z
     createdAt: z.string(),
     updatedAt: z.string(),
     deletedAt: z.string().nullable(),
+    erasedAt: z
+      .string()
+      .nullable()
+      .describe('when its personal data was erased on request (docs/privacy.md)'),
   })
   .meta({ id: 'Contact' })
 

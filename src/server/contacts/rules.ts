@@ -4,6 +4,7 @@ import { checkCustomValues, loadDefinitions } from '../custom-fields/values.ts'
 import type { ContactsTable, DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import { requirePersona } from '../personas/service.ts'
+import { checkNotSuppressed } from '../privacy/suppressions.ts'
 import { requireMember } from '../records/common.ts'
 import { enterLifecycleStage } from '../records/fields.ts'
 import type { ContactPatch, Utm } from './input.ts'
@@ -52,10 +53,20 @@ export async function applyContactRules(
     recycleUntil,
     ...rest
   } = input
+  if (before?.erasedAt) {
+    throw new AppError(
+      'conflict',
+      'This contact was erased on request (docs/privacy.md): it cannot be edited. If the person comes back, create a new contact once an admin has lifted the suppression of their email.',
+      { erasedAt: before.erasedAt.toISOString() },
+    )
+  }
   const values: Record<string, unknown> = { ...rest }
   if (email !== undefined) {
     const normalized = email === '' ? null : email
     values.email = normalized
+    if (normalized && normalized !== before?.email) {
+      await checkNotSuppressed(db, workspaceId, normalized)
+    }
     if (normalized) {
       const taken = await findContactByEmail(db, workspaceId, normalized, before?.id)
       if (taken) {

@@ -240,6 +240,8 @@ export interface ContactsTable extends Stamped, SoftDeleted {
   leadCreationTouchpointId: ColumnType<string | null, string | null | undefined, string | null>
   leadCreationAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   leadCreationType: ColumnType<string | null, string | null | undefined, string | null>
+  /** Privacy (issue 6): when its personal data was erased; the row stays for the aggregates. */
+  erasedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 export interface LifecycleEntriesTable {
@@ -601,6 +603,16 @@ export interface FormSubmissionsTable {
   touchpointId: string | null
 }
 
+/** Emails erased on request (sha-256 hex of the trimmed, lower-cased email): never re-created. */
+export interface SuppressionsTable {
+  workspaceId: string
+  id: string
+  emailHash: string
+  reason: 'erased'
+  createdAt: Generated<Date>
+  createdBy: string
+}
+
 export interface DB {
   users: UsersTable
   sessions: SessionsTable
@@ -647,4 +659,5 @@ export interface DB {
   forms: FormsTable
   formViews: FormViewsTable
   formSubmissions: FormSubmissionsTable
+  suppressions: SuppressionsTable
 }

@@ -9,6 +9,7 @@ import type { Database } from '../db/database.ts'
 import type { CustomValues, FormsTable } from '../db/schema.ts'
 import { parseBatch } from '../ingest/spec.ts'
 import { writeMessages } from '../ingest/writer.ts'
+import { findSuppressedEmails } from '../privacy/suppressions.ts'
 import { ensureTouchpointPartitions } from '../touchpoints/partitions.ts'
 import { type Answers, type ReadAnswers, readAnswers } from './answers.ts'
 import {
@@ -55,6 +56,11 @@ export async function storeSubmission(
 ): Promise<{ submissionId: string; contactId: string | null }> {
   const now = new Date()
   const submissionId = uuidv7()
+  const email = answers.contact.email
+  if (email && (await findSuppressedEmails(db, form.workspaceId, [email])).size > 0) {
+    // Erased on request (docs/privacy.md): answered like any submission, nothing is stored.
+    return { submissionId, contactId: uuidv7() }
+  }
   const anonymousId = answers.anonymousId ?? `form-${submissionId}`
   const trackId = `form-${submissionId}`
   const url = answers.pageUrl ?? sender.referer

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import { ensurePersonas } from '../personas/service.ts'
+import { findSuppressedEmails } from '../privacy/suppressions.ts'
 import {
   assignIds,
   type BatchOutcome,
@@ -67,9 +68,20 @@ export async function writeContacts(
   const personas = input.some((r) => r.values.persona !== undefined)
     ? new Set((await ensurePersonas(db, ctx.workspaceId)).map((p) => p.key))
     : new Set<string>()
+  const emailOf = (row: PreparedRow) =>
+    typeof row.values.email === 'string' ? row.values.email : undefined
+  const suppressed = await findSuppressedEmails(
+    db,
+    ctx.workspaceId,
+    input.flatMap((row) => emailOf(row) ?? []),
+  )
   const rows = input.filter((row) => {
     const persona = row.values.persona
+    const email = emailOf(row)
     const error =
+      (email && suppressed.has(email)
+        ? rowError(row, 'email', 'email: suppressed (erased on request)')
+        : undefined) ??
       resolveOwner(ctx, row) ??
       checkCustom(ctx, row) ??
       (typeof persona === 'string' && !personas.has(persona)

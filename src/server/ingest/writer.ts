@@ -15,6 +15,7 @@ import { touchTypeOf } from '../../domain/touch-types.ts'
 import type { Channel, TouchpointType } from '../../domain/touchpoints.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
+import { findSuppressedEmails } from '../privacy/suppressions.ts'
 import {
   claimMessageIds,
   copyTouchpointRows,
@@ -177,6 +178,7 @@ export async function writeMessages(
     identitiesAdded: 0,
   }
   if (fresh.length === 0) return result
+  await dropSuppressedPeople(trx, workspaceId, fresh)
 
   const graph = await IdentityGraph.load(trx, workspaceId, fresh, {
     newId,
@@ -198,6 +200,36 @@ export async function writeMessages(
   result.merges = graph.mergeCount
   result.identitiesAdded = graph.identitiesAdded
   return result
+}
+
+/**
+ * A message whose traits carry an email erased on request (docs/privacy.md) loses its traits and
+ * its userId, and so do this flush's other messages with that userId: they create, find and
+ * update no contact, and their touches stay anonymous, still counted in anonymous aggregates.
+ * One query for the whole flush.
+ */
+async function dropSuppressedPeople(trx: Kysely<DB>, workspaceId: string, fresh: Timed[]) {
+  const emails = fresh.flatMap((t) => {
+    const email = emailOf(t.item.message.traits)
+    return email ? [email] : []
+  })
+  const suppressed = await findSuppressedEmails(trx, workspaceId, emails)
+  if (suppressed.size === 0) return
+  const userIds = new Set<string>()
+  const isSuppressed = (m: SpecMessage) => {
+    const email = emailOf(m.traits)
+    return email !== undefined && suppressed.has(email)
+  }
+  for (const { item } of fresh) {
+    if (item.message.userId && isSuppressed(item.message)) userIds.add(item.message.userId)
+  }
+  for (const t of fresh) {
+    const m = t.item.message
+    if (!isSuppressed(m) && !(m.userId && userIds.has(m.userId))) continue
+    // alias needs its userId; it reads no traits and creates no contact by email.
+    const userId = m.type === 'alias' ? m.userId : null
+    t.item = { ...t.item, message: { ...m, traits: {}, userId } }
+  }
 }
 
 /** Lets waiting requests in: a flush's work in JavaScript would otherwise hold them for long. */

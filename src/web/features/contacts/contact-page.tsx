@@ -17,6 +17,7 @@ import { RelatedList } from '../records/related-list.tsx'
 import type { ContactDetail, Deal } from '../records/types.ts'
 import { ContactForm } from './contact-form.tsx'
 import { contactName } from './contact-list.tsx'
+import { ContactPrivacy, ErasedNotice } from './contact-privacy.tsx'
 import { ContactTracking } from './contact-tracking.tsx'
 import { IdentityMerges } from './identity-merges.tsx'
 
@@ -25,6 +26,7 @@ type Dialog = 'edit' | 'deal' | null
 export function ContactPage() {
   const navigate = useNavigate()
   const canWrite = useCan('records:write')
+  const canManagePrivacy = useCan('privacy:manage')
   const personas = usePersonas()
   const custom = useCustomFields('contact')
   const [dialog, setDialog] = useState<Dialog>(null)
@@ -60,32 +62,43 @@ export function ContactPage() {
             </>
           }
           actions={
-            <>
-              <EditButton onClick={() => setDialog('edit')} />
-              <MergeWithButton entity="contact" id={contact.id} />
-              <Button onClick={() => setDialog('deal')}>New deal</Button>
-            </>
+            contact.erasedAt ? null : (
+              <>
+                <EditButton onClick={() => setDialog('edit')} />
+                <MergeWithButton entity="contact" id={contact.id} />
+                <Button onClick={() => setDialog('deal')}>New deal</Button>
+              </>
+            )
           }
           aside={
             <>
-              <RecordDetails
-                label="Contact details"
-                record={contact}
-                customFields={custom.data}
-                fields={[
-                  ['Email', contact.email ?? '—'],
-                  ['Phone', contact.phone ?? '—'],
-                  ['Persona', labelOf(contact.persona, personaOptions)],
-                  ['Owner', contact.owner?.name ?? 'No owner'],
-                  ['Lead status', labelOf(contact.leadStatus, leadStatusOptions)],
-                  ['Email opt-in', contact.emailOptIn ? 'Yes' : 'No'],
-                  ['Do not contact', contact.doNotContact ? 'Yes' : 'No'],
-                  ...(contact.recycleUntil
-                    ? [['Re-engage on', formatDate(contact.recycleUntil)] as [string, string]]
-                    : []),
-                  ['Source', contact.source ?? '—'],
-                ]}
-              />
+              {contact.erasedAt ? (
+                <ErasedNotice erasedAt={contact.erasedAt} />
+              ) : (
+                <RecordDetails
+                  label="Contact details"
+                  record={contact}
+                  customFields={custom.data}
+                  fields={[
+                    ['Email', contact.email ?? '—'],
+                    ['Phone', contact.phone ?? '—'],
+                    ['Persona', labelOf(contact.persona, personaOptions)],
+                    ['Owner', contact.owner?.name ?? 'No owner'],
+                    ['Lead status', labelOf(contact.leadStatus, leadStatusOptions)],
+                    ['Email opt-in', contact.emailOptIn ? 'Yes' : 'No'],
+                    ['Do not contact', contact.doNotContact ? 'Yes' : 'No'],
+                    ...(contact.recycleUntil
+                      ? [['Re-engage on', formatDate(contact.recycleUntil)] as [string, string]]
+                      : []),
+                    ['Source', contact.source ?? '—'],
+                  ]}
+                />
+              )}
+              {canManagePrivacy ? (
+                <RecordSection title="Privacy">
+                  <ContactPrivacy contact={contact} />
+                </RecordSection>
+              ) : null}
               <RecordSection title="Tracking">
                 <ContactTracking contact={contact} />
               </RecordSection>
@@ -112,7 +125,7 @@ export function ContactPage() {
           }
           main={
             <Stack gap="md">
-              {canWrite ? (
+              {canWrite && !contact.erasedAt ? (
                 <RecordSection title="Log activity">
                   <QuickAddActivity
                     links={{

@@ -6,6 +6,7 @@ export type CrmPermission =
   | 'records:delete'
   | 'catalog:manage'
   | 'identities:manage'
+  | 'privacy:manage'
 
 /** Whether the signed-in person's role allows it (the server checks again on every call). */
 export function useCan(permission: CrmPermission): boolean {

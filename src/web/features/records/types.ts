@@ -62,6 +62,8 @@ export interface Contact {
   custom: CustomValues
   createdAt: string
   updatedAt: string
+  /** When its personal data was erased on request (docs/privacy.md). */
+  erasedAt?: string | null
 }
 
 /** Traits hold whatever the sender's identify calls carried: any JSON, never trusted as HTML. */
