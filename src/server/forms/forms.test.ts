@@ -265,6 +265,41 @@ describe('submissions', () => {
     expect(stats).toEqual({ views: 1, submissions: 1, conversionRate: 1 })
   })
 
+  it('puts the contact at the account already named so, and makes one account of a new company', async () => {
+    const form = await createForm({ consentText: null })
+    const existing = await owner.request({
+      method: 'POST',
+      url: '/api/v1/accounts',
+      workspaceId,
+      payload: { name: 'Difference Engines Ltd' },
+    })
+    expect(existing.statusCode, existing.body).toBe(201)
+    const accountId = existing.json().data.id
+    const first = await postJson(
+      form.id,
+      { email: uniqueEmail(), first_name: 'Charles', company: 'difference engines ltd' },
+      newIp(),
+    )
+    expect(first.statusCode, first.body).toBe(200)
+    const charles = (await getApi(`/api/v1/contacts/${first.json().data.contactId}`)).data
+    expect(charles.account).toMatchObject({ id: accountId, name: 'Difference Engines Ltd' })
+
+    const twice = []
+    for (const name of ['Jacquard Looms', 'Jacquard Looms']) {
+      const answer = await postJson(
+        form.id,
+        { email: uniqueEmail(), first_name: 'Joseph', company: name },
+        newIp(),
+      )
+      expect(answer.statusCode, answer.body).toBe(200)
+      twice.push((await getApi(`/api/v1/contacts/${answer.json().data.contactId}`)).data.account)
+    }
+    expect(twice[0]).toMatchObject({ name: 'Jacquard Looms' })
+    expect(twice[1]?.id).toBe(twice[0]?.id)
+    const named = await getApi('/api/v1/accounts?q=Jacquard')
+    expect(named.data).toHaveLength(1)
+  })
+
   it('answers an HTML form post with the thank-you page, or a 303 to the redirect URL', async () => {
     const form = await createForm({ consentText: null })
     const ip = newIp()

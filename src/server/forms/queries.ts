@@ -242,3 +242,33 @@ export async function findContactOfTouch(
     .executeTakeFirst()
   return row?.contactId ?? null
 }
+
+/** The workspace's live account of this name (case-insensitive), when exactly one has it. */
+export async function findAccountNamed(db: Kysely<DB>, workspaceId: string, name: string) {
+  const rows = await db
+    .selectFrom('accounts')
+    .select('id')
+    .where('workspaceId', '=', workspaceId)
+    .where(sql<string>`lower(name)`, '=', name.trim().toLowerCase())
+    .where('deletedAt', 'is', null)
+    .where('mergedInto', 'is', null)
+    .limit(2)
+    .execute()
+  return rows.length === 1 ? (rows[0]?.id ?? null) : null
+}
+
+/** Puts a contact without an account at this one (a form's company never moves a contact). */
+export function setContactAccountIfNone(
+  db: Kysely<DB>,
+  workspaceId: string,
+  contactId: string,
+  accountId: string,
+) {
+  return db
+    .updateTable('contacts')
+    .set({ accountId, updatedAt: new Date() })
+    .where('workspaceId', '=', workspaceId)
+    .where('id', '=', contactId)
+    .where('accountId', 'is', null)
+    .execute()
+}

@@ -13,10 +13,12 @@ import { findSuppressedEmails } from '../privacy/suppressions.ts'
 import { ensureTouchpointPartitions } from '../touchpoints/partitions.ts'
 import { type Answers, type ReadAnswers, readAnswers } from './answers.ts'
 import {
+  findAccountNamed,
   findContactCustom,
   findContactOfTouch,
   findTouchpointOfMessage,
   insertSubmission,
+  setContactAccountIfNone,
   setContactCustom,
 } from './queries.ts'
 
@@ -76,7 +78,10 @@ export async function storeSubmission(
   const batch: Record<string, unknown>[] = [
     { type: 'identify', messageId: `form-${submissionId}-identify`, anonymousId, traits, context },
   ]
-  if (company) {
+  // A company already in the CRM under that name is the contact's account; another one is
+  // created (once: later submissions naming it find it by its group id).
+  const namedAccount = company ? await findAccountNamed(db, form.workspaceId, company) : null
+  if (company && !namedAccount) {
     batch.push({
       type: 'group',
       messageId: `form-${submissionId}-group`,
@@ -104,6 +109,9 @@ export async function storeSubmission(
     )
     const touch = await findTouchpointOfMessage(trx, form.workspaceId, trackId)
     const contactId = touch ? await findContactOfTouch(trx, form.workspaceId, touch) : null
+    if (contactId && namedAccount) {
+      await setContactAccountIfNone(trx, form.workspaceId, contactId, namedAccount)
+    }
     if (contactId && (Object.keys(answers.custom).length > 0 || answers.isConsentGiven)) {
       const existing = await findContactCustom(trx, form.workspaceId, contactId)
       const custom = Object.keys(answers.custom).length
