@@ -171,6 +171,8 @@ export const contactColumns: ExportColumn[] = [
   col('emailOptIn', 'boolean', 'c.emailOptIn'),
   col('doNotContact', 'boolean', 'c.doNotContact'),
   col('recycleUntil', 'date', 'c.recycleUntil'),
+  // Erased on request (docs/privacy.md): read-only, an import ignores it.
+  col('erasedAt', 'time', 'c.erasedAt'),
   ...stamps('c'),
 ]
 

@@ -292,7 +292,7 @@ const kept = (rows: Record<string, string>[]) =>
     .sort()
 
 // Columns the world above leaves empty on purpose (a derived value it has no reason to set).
-const emptyAllowed = new Set(['recycleUntil'])
+const emptyAllowed = new Set(['recycleUntil', 'erasedAt'])
 
 describe('export → import round trip', () => {
   it('re-imports every entity into an empty workspace with nothing lost', async () => {
