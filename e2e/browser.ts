@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { AxeBuilder } from '@axe-core/playwright'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { seedDemo } from '../src/demo/seed.ts'
 import { getEnv } from '../src/server/env.ts'
@@ -60,4 +61,18 @@ export async function signInAs(
 export async function screenshot(page: Page, name: string) {
   await fs.mkdir('test-results', { recursive: true })
   await page.screenshot({ path: path.join('test-results', `${name}.png`), fullPage: true })
+}
+
+/** Serious and critical axe violations of the page (or of `include`), minus `exclude`. */
+export async function axeViolations(
+  page: Page,
+  options: { include?: string; exclude?: string } = {},
+) {
+  let builder = new AxeBuilder({ page })
+  if (options.include) builder = builder.include(options.include)
+  if (options.exclude) builder = builder.exclude(options.exclude)
+  const results = await builder.analyze()
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
 }

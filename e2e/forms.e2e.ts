@@ -1,9 +1,8 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { AxeBuilder } from '@axe-core/playwright'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type E2E, screenshot, signInAs, startE2E } from './browser.ts'
+import { axeViolations, type E2E, screenshot, signInAs, startE2E } from './browser.ts'
 
 let e: E2E
 let context: BrowserContext
@@ -15,13 +14,6 @@ afterAll(async () => {
   await context?.close()
   await e?.close()
 })
-
-async function axeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze()
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
-}
 
 /** A write key made through the API as the signed-in marketer (session cookie and CSRF token). */
 async function makeWriteKey(page: Page): Promise<string> {

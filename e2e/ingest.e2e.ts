@@ -1,7 +1,6 @@
-import { AxeBuilder } from '@axe-core/playwright'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type E2E, screenshot, signInAs, startE2E } from './browser.ts'
+import { axeViolations, type E2E, screenshot, signInAs, startE2E } from './browser.ts'
 
 let e: E2E
 let context: BrowserContext
@@ -13,13 +12,6 @@ afterAll(async () => {
   await context?.close()
   await e?.close()
 })
-
-async function axeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze()
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
-}
 
 /** A call to /api/v1 as the signed-in person (session cookie and CSRF token). */
 async function callApi(page: Page, method: 'GET' | 'POST', path: string, body?: unknown) {

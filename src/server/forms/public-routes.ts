@@ -3,6 +3,7 @@ import fastifyCors from '@fastify/cors'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.ts'
 import { AppError } from '../errors.ts'
+import { publicOriginOf } from '../http/public-origin.ts'
 import type { AnswerIssue } from './answers.ts'
 import { embedScript } from './embed-script.ts'
 import { formLimits } from './fields.ts'
@@ -23,11 +24,6 @@ const formPageCsp =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self' https: http:; base-uri 'none'; frame-ancestors *"
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-function originOf(ctx: AppContext, request: FastifyRequest) {
-  const base = ctx.env.TANDEM_BASE_URL
-  return base ? base.replace(/\/+$/, '') : `${request.protocol}://${request.host}`
-}
 
 function sendHtml(reply: FastifyReply, status: number, html: string) {
   reply.removeHeader('x-frame-options')
@@ -124,7 +120,7 @@ export function publicFormRoutes(ctx: AppContext): FastifyPluginAsync {
                 .header('cross-origin-resource-policy', 'cross-origin')
                 .header('access-control-allow-origin', '*')
                 .header('cache-control', 'no-store')
-                .send(embedScript(originOf(ctx, request), form))
+                .send(embedScript(publicOriginOf(ctx, request), form))
             }
             const query = request.query as Record<string, unknown>
             const aid = typeof query.tandem_aid === 'string' ? query.tandem_aid : undefined

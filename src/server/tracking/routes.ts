@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
+import { publicOriginOf } from '../http/public-origin.ts'
 import { envelope, errorResponses } from '../http/schemas.ts'
 import {
   findSnippetSettings,
@@ -68,12 +69,6 @@ export function trackingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   }
 }
 
-/** Where the snippet sends events: TANDEM_BASE_URL, else this request's own origin. */
-function originOf(ctx: AppContext, request: FastifyRequest) {
-  const base = ctx.env.TANDEM_BASE_URL
-  return base ? base.replace(/\/+$/, '') : `${request.protocol}://${request.host}`
-}
-
 function sendScript(request: FastifyRequest, reply: FastifyReply, answer: SnippetAnswer) {
   // Loaded by other sites' pages: the page security headers' same-origin policy would block it.
   reply
@@ -114,7 +109,7 @@ export function snippetRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const key = request.validationError ? undefined : request.query.key
         const found = request.validationError
           ? ({ problem: 'malformed' } as const)
-          : await findSnippetSettings(ctx.db, key, originOf(ctx, request))
+          : await findSnippetSettings(ctx.db, key, publicOriginOf(ctx, request))
         if ('problem' in found) {
           reply.status(401).header('cache-control', 'no-store')
           return sendScript(request, reply, snippetProblem(found.problem, key))
