@@ -7,6 +7,10 @@ export default defineConfig({
   build: { outDir: '../../dist/web', emptyOutDir: true },
   server: {
     port: 5173,
-    proxy: { '/api': 'http://localhost:3000', '/v1': 'http://localhost:3000' },
+    // Only the server's paths: the app's own modules live under /api/ too (src/web/api/*.ts).
+    proxy: {
+      '^/api/(v1|auth|health|openapi|docs)': 'http://localhost:3000',
+      '^/((v1|f)/|t\\.js)': 'http://localhost:3000',
+    },
   },
 })

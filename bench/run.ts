@@ -7,6 +7,7 @@ import { benchIngest } from './ingest.ts'
 import { stopChildrenOnSignal } from './processes.ts'
 import { type BenchReport, formatTable, isMet } from './report.ts'
 import { benchRestart } from './restart.ts'
+import { benchSla } from './sla.ts'
 
 // `npm run bench` runs every benchmark; `npm run bench -- http` only the ones named.
 const benchmarks: Record<string, () => Promise<BenchReport>> = {
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => Promise<BenchReport>> = {
   import: () => benchImport(),
   duplicates: () => benchDuplicates(),
   ingest: () => benchIngest(),
+  sla: () => benchSla(),
 }
 
 stopChildrenOnSignal()

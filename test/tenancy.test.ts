@@ -4,13 +4,19 @@ import { activityCases } from './tenancy/activity-cases.ts'
 import { exportCases } from './tenancy/export-cases.ts'
 import { formCases } from './tenancy/form-cases.ts'
 import { foundationCases } from './tenancy/foundation-cases.ts'
+import { handoffCases } from './tenancy/handoff-cases.ts'
 import { identityCases } from './tenancy/identity-cases.ts'
 import { importCases } from './tenancy/import-cases.ts'
 import { mergeCases } from './tenancy/merge-cases.ts'
+import { notificationCases } from './tenancy/notification-cases.ts'
 import { privacyCases } from './tenancy/privacy-cases.ts'
 import { recordsCases } from './tenancy/records-cases.ts'
+import { reportCases } from './tenancy/report-cases.ts'
+import { routingCases } from './tenancy/routing-cases.ts'
 import { salesCases } from './tenancy/sales-cases.ts'
+import { slaCases } from './tenancy/sla-cases.ts'
 import { trackingCases } from './tenancy/tracking-cases.ts'
+import { webhookCases } from './tenancy/webhook-cases.ts'
 import { a, b, buildWorld, t } from './tenancy/world.ts'
 import { writeKeyCases } from './tenancy/write-key-cases.ts'
 
@@ -22,6 +28,7 @@ const parts = [
   foundationCases,
   recordsCases,
   salesCases,
+  slaCases,
   activityCases,
   exportCases,
   importCases,
@@ -31,6 +38,11 @@ const parts = [
   identityCases,
   formCases,
   privacyCases,
+  routingCases,
+  handoffCases,
+  notificationCases,
+  webhookCases,
+  reportCases,
 ]
 const cases: Record<string, () => Promise<void>> = Object.assign({}, ...parts)
 

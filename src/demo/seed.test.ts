@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn } from '../../test/factories.ts'
 import { createTestApp, type TestApp } from '../../test/harness.ts'
 import type { Database } from '../server/db/database.ts'
+import { runSlaScan } from '../server/sla/scan.ts'
+import { noBudgetProgramme } from './crm-handoffs.ts'
 import { demoDomain, demoLogins, demoPassword, seedDemo } from './seed.ts'
 
 let t: TestApp
@@ -190,4 +192,126 @@ describe('demo world', () => {
       expect.arrayContaining(demoLogins.map((l) => l.email)),
     )
   }, 180_000)
+
+  it('plants the handoffs: every MQL routed with its clock, decisions and breaches', async () => {
+    const db = t.ctx.db
+    const integrity = await sql<{ handoffs: number; withoutMql: number; badDue: number }>`
+      select count(*)::int as handoffs,
+        count(*) filter (where not exists (
+          select 1 from lifecycle_entries e
+          where e.workspace_id = h.workspace_id and e.entity = 'contact'
+            and e.record_id = h.contact_id and e.stage = 'mql' and e.entered_at <= h.created_at
+        ))::int as "withoutMql",
+        count(*) filter (where h.first_touch_due_at <= h.created_at
+          or h.decision_due_at <= h.created_at or h.escalate_at <= h.first_touch_due_at)::int
+          as "badDue"
+      from handoffs h
+    `.execute(db)
+    const facts = integrity.rows[0]
+    expect(facts?.handoffs).toBeGreaterThan(1000)
+    expect(facts?.withoutMql).toBe(0)
+    expect(facts?.badDue).toBe(0)
+    // The flags are those the minute job would have set by --as-of: a scan then finds nothing.
+    expect(await runSlaScan(db, asOf)).toEqual({
+      firstTouchBreaches: 0,
+      decisionBreaches: 0,
+      escalations: 0,
+    })
+    const decisions = await sql<{ status: string; n: number }>`
+      select status, count(*)::int as n from handoffs group by status
+    `.execute(db)
+    const n = (status: string) => decisions.rows.find((r) => r.status === status)?.n ?? 0
+    expect(n('accepted')).toBeGreaterThan(500)
+    expect(n('rejected')).toBeGreaterThan(500)
+    const ratings = await db
+      .selectFrom('handoffs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('quality', 'is not', null)
+      .executeTakeFirstOrThrow()
+    expect(Number(ratings.n)).toBeGreaterThan(100)
+  }, 120_000)
+
+  it('plants a campaign whose leads sales mostly rejects as no_budget', async () => {
+    const byCampaign = await sql<{
+      name: string
+      decided: number
+      noBudget: number
+      recycled: number
+    }>`
+      select c.name, count(*) filter (where h.status <> 'open')::int as decided,
+        count(*) filter (where h.rejection_reason = 'no_budget')::int as "noBudget",
+        count(*) filter (where h.rejection_reason = 'no_budget' and h.rejection_outcome = 'recycle'
+          and h.recycle_on > (h.decided_at at time zone 'America/Chicago')::date)::int as recycled
+      from handoffs h join campaigns c on c.workspace_id = h.workspace_id and c.id = h.campaign_id
+      group by c.name having count(*) filter (where h.status <> 'open') >= 20
+    `.execute(t.ctx.db)
+    const share = (r: { decided: number; noBudget: number }) => r.noBudget / r.decided
+    const story = byCampaign.rows.filter((r) => share(r) >= 0.7)
+    expect(story.map((r) => r.name)).toHaveLength(1)
+    expect(story[0]?.name.startsWith(noBudgetProgramme)).toBe(true)
+    expect(story[0]?.recycled).toBe(story[0]?.noBudget)
+    // Elsewhere no_budget is one reason among many.
+    for (const other of byCampaign.rows.filter((r) => r !== story[0]))
+      expect(share(other), other.name).toBeLessThan(0.4)
+  })
+
+  it('plants a rep who leaves MQLs unworked past the SLA, and a live inbox', async () => {
+    const now = asOf.toISOString()
+    // SLA attainment (DEFINITIONS.md): first-touched in time ÷ window ended or first-touched.
+    const attainment = await sql<{
+      ownerId: string
+      attainment: number
+      open: number
+      overdue: number
+    }>`
+      select owner_id as "ownerId",
+        (count(*) filter (where first_touch_at <= first_touch_due_at))::float
+          / count(*) as attainment,
+        count(*) filter (where status = 'open')::int as open,
+        count(*) filter (where status = 'open' and first_touch_at is null
+          and first_touch_due_at < ${now} and first_touch_breached_at is not null
+          and escalated_at is not null)::int as overdue
+      from handoffs
+      where owner_id is not null and (first_touch_at is not null
+        or (first_touch_due_at <= ${now} and (status <> 'rejected' or decided_at > first_touch_due_at)))
+      group by owner_id having count(*) >= 20
+      order by attainment
+    `.execute(t.ctx.db)
+    const [slowest, ...others] = attainment.rows
+    expect(slowest?.attainment).toBeLessThan(0.5)
+    expect(slowest?.overdue).toBeGreaterThanOrEqual(3)
+    expect(others.length).toBeGreaterThanOrEqual(6)
+    for (const rep of others) expect(rep.attainment).toBeGreaterThan(0.75)
+
+    const open = await sql<{ running: number; missed: number; unassigned: number; recent: number }>`
+      select
+        count(*) filter (where first_touch_at is null and first_touch_due_at > ${now})::int as running,
+        count(*) filter (where first_touch_at is null and first_touch_due_at <= ${now}
+          and first_touch_breached_at is not null)::int as missed,
+        count(*) filter (where owner_id is null)::int as unassigned,
+        count(*) filter (where created_at > ${now}::timestamptz - interval '2 days')::int as recent
+      from handoffs where status = 'open'
+    `.execute(t.ctx.db)
+    expect(open.rows[0]?.running).toBeGreaterThan(0)
+    expect(open.rows[0]?.missed).toBeGreaterThan(0)
+    expect(open.rows[0]?.unassigned).toBeGreaterThan(0)
+    expect(open.rows[0]?.recent).toBeGreaterThan(3)
+
+    // Marketing's side: a target for each of the last twelve months and the next three.
+    const targets = await t.ctx.db.selectFrom('mqlTargets').select(['month', 'target']).execute()
+    expect(targets).toHaveLength(15)
+
+    for (const email of [`sales@${demoDomain}`, `manager@${demoDomain}`]) {
+      const session = await signIn(t.app, email, demoPassword)
+      const unread = await session.request({
+        method: 'GET',
+        url: '/api/v1/notifications/unread-count',
+      })
+      expect(unread.json().data.count, email).toBeGreaterThan(0)
+    }
+    const manager = await signIn(t.app, `manager@${demoDomain}`, demoPassword)
+    const inbox = await manager.request({ method: 'GET', url: '/api/v1/handoffs?status=open' })
+    expect(inbox.statusCode, inbox.body).toBe(200)
+    expect(inbox.json().data.length).toBeGreaterThan(0)
+  })
 })

@@ -5,6 +5,7 @@ import type { DB, Role } from '../server/db/schema.ts'
 import { seedCrm } from './crm.ts'
 import { plantDuplicates } from './crm-duplicates.ts'
 import { plantForms } from './crm-forms.ts'
+import { plantHandoffs } from './crm-handoffs.ts'
 import { plantTracking } from './crm-tracking.ts'
 import { SeededRandom } from './random.ts'
 
@@ -70,7 +71,8 @@ export interface DemoOptions {
 export type DemoResult =
   | ({ created: true; workspaceId: string; users: number } & Awaited<ReturnType<typeof seedCrm>> &
       Awaited<ReturnType<typeof plantDuplicates>> &
-      Awaited<ReturnType<typeof plantTracking>>)
+      Awaited<ReturnType<typeof plantTracking>> &
+      Awaited<ReturnType<typeof plantHandoffs>>)
   | { created: false; workspaceId: string }
 
 /**
@@ -84,6 +86,7 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
   const result = await db.transaction().execute(async (trx) => {
     if (existing) await removeDemo(trx, existing)
     const rng = new SeededRandom(options.seed)
+    const tStart = Date.now() // TEMP
     const start = new Date(options.asOf.getTime() - 3 * 365 * 86_400_000)
     const workspaceId = rng.uuidv7(start)
     await trx
@@ -228,7 +231,11 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
       asOf: options.asOf,
       createdBy: userIds.get(`marketing@${demoDomain}`) ?? null,
     })
-    return { created: true as const, workspaceId, users: people.length, ...crm }
+    // After the forms, for the same reason: the handoffs of every MQL, their SLA and decisions.
+    const t0 = Date.now() // TEMP
+    const handoffs = await plantHandoffs(trx, { workspaceId, rng, asOf: options.asOf, start })
+    process.stderr.write(`TEMP before ${t0 - tStart} ms, plantHandoffs ${Date.now() - t0} ms ${JSON.stringify(handoffs)}\n`)
+    return { created: true as const, workspaceId, users: people.length, ...crm, ...handoffs }
   })
   // Fresh tables have no statistics until autovacuum gets to them; without them the planner
   // guesses one row everywhere and picks poor plans for the first minutes of the demo.

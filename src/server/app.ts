@@ -30,6 +30,7 @@ import { exchangeRateRoutes } from './exchange-rates/routes.ts'
 import { exportRoutes } from './exports/routes.ts'
 import { publicFormRoutes } from './forms/public-routes.ts'
 import { formRoutes } from './forms/routes.ts'
+import { handoffRoutes } from './handoffs/routes.ts'
 import { healthRoutes } from './health/routes.ts'
 import { AccessLog } from './http/access-log.ts'
 import { authenticate } from './http/authenticate.ts'
@@ -44,16 +45,22 @@ import { IngestQueue } from './ingest/queue.ts'
 import { ingestRoutes } from './ingest/routes.ts'
 import { memberRoutes } from './members/routes.ts'
 import { mergeRoutes } from './merges/routes.ts'
+import { mqlRoutes } from './mql/routes.ts'
+import { notificationRoutes } from './notifications/routes.ts'
 import { personaRoutes } from './personas/routes.ts'
 import { pipelineRoutes } from './pipelines/routes.ts'
 import { privacyRoutes } from './privacy/routes.ts'
 import { productRoutes } from './products/routes.ts'
+import { slaReportRoutes } from './reports/sla-routes.ts'
+import { routingRoutes } from './routing/routes.ts'
 import { savedViewRoutes } from './saved-views/routes.ts'
+import { slaRoutes } from './sla/routes.ts'
 import { teamRoutes } from './teams/routes.ts'
 import { touchpointRoutes } from './touchpoints/routes.ts'
 import { snippetRoutes, trackingRoutes } from './tracking/routes.ts'
 import { trashRoutes } from './trash/routes.ts'
 import { version } from './version.ts'
+import { webhookRoutes } from './webhooks/routes.ts'
 import { workspaceRoutes } from './workspaces/routes.ts'
 import { writeKeyRoutes } from './write-keys/routes.ts'
 
@@ -171,14 +178,21 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(exchangeRateRoutes(ctx))
       await v1.register(savedViewRoutes(ctx))
       await v1.register(trashRoutes(ctx))
+      await v1.register(handoffRoutes(ctx))
       await v1.register(mergeRoutes(ctx))
       await v1.register(exportRoutes(ctx))
       await v1.register(importRoutes(ctx))
       await v1.register(writeKeyRoutes(ctx))
       await v1.register(formRoutes(ctx))
+      await v1.register(webhookRoutes(ctx))
       await v1.register(trackingRoutes(ctx))
       await v1.register(identityRoutes(ctx))
+      await v1.register(routingRoutes(ctx))
       await v1.register(liveTrackingRoutes(ctx))
+      await v1.register(slaRoutes(ctx))
+      await v1.register(slaReportRoutes(ctx))
+      await v1.register(notificationRoutes(ctx))
+      await v1.register(mqlRoutes(ctx))
     },
     { prefix: '/api/v1' },
   )

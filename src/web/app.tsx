@@ -24,7 +24,13 @@ import { DealsPage } from './features/deals/deals-page.tsx'
 import { FormPage } from './features/forms/form-page.tsx'
 import { FormsPage } from './features/forms/forms-page.tsx'
 import { ImportPage } from './features/imports/import-page.tsx'
+import { HandoffPage } from './features/inbox/handoff-page.tsx'
+import { InboxPage } from './features/inbox/inbox-page.tsx'
+import { SlaReportPage } from './features/inbox/sla-report-page.tsx'
 import { DuplicatesPage } from './features/merges/duplicates-page.tsx'
+import { MqlSettingsPage } from './features/mql/mql-settings-page.tsx'
+import { NotificationsPage } from './features/notifications/notifications-page.tsx'
+import { RoutingPage } from './features/routing/routing-page.tsx'
 import { ApiKeysPage } from './features/settings/api-keys-page.tsx'
 import { AuditLogPage } from './features/settings/audit-log-page.tsx'
 import { MembersPage } from './features/settings/members-page.tsx'
@@ -35,6 +41,8 @@ import { NotFoundPage } from './features/shell/not-found-page.tsx'
 import { RequireSession } from './features/shell/require-session.tsx'
 import { RootRedirect } from './features/shell/root-redirect.tsx'
 import { ShellLayout } from './features/shell/shell-layout.tsx'
+import { SlaPage } from './features/sla/sla-page.tsx'
+import { WebhooksPage } from './features/webhooks/webhooks-page.tsx'
 
 export function App() {
   return (
@@ -66,25 +74,33 @@ export function App() {
           <Route path="/microscope/deals/:id" element={<DealPage />} />
           <Route path="/microscope/pipeline" element={<PipelineBoardPage />} />
           <Route path="/microscope/activities" element={<ActivitiesPage />} />
+          <Route path="/microscope/inbox" element={<InboxPage />} />
+          <Route path="/microscope/inbox/:id" element={<HandoffPage />} />
+          <Route path="/bridge/sla" element={<SlaReportPage />} />
           <Route path="/telescope/campaigns" element={<CampaignsPage />} />
           <Route path="/telescope/forms" element={<FormsPage />} />
           <Route path="/telescope/forms/new" element={<FormPage />} />
           <Route path="/telescope/forms/:id" element={<FormPage />} />
+          <Route path="/notifications" element={<NotificationsPage />} />
           <Route path="/settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="/settings/workspace" replace />} />
             <Route path="workspace" element={<WorkspaceSettingsPage />} />
             <Route path="members" element={<MembersPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
             <Route path="tracking" element={<TrackingPage />} />
+            <Route path="sla" element={<SlaPage />} />
+            <Route path="mql" element={<MqlSettingsPage />} />
             <Route path="write-keys" element={<Navigate to="/settings/tracking" replace />} />
             <Route path="audit-log" element={<AuditLogPage />} />
             <Route path="teams" element={<TeamsPage />} />
+            <Route path="routing" element={<RoutingPage />} />
             <Route path="pipelines" element={<PipelinesPage />} />
             <Route path="products" element={<ProductsPage />} />
             <Route path="custom-fields" element={<CustomFieldsPage />} />
             <Route path="exchange-rates" element={<ExchangeRatesPage />} />
             <Route path="trash" element={<TrashPage />} />
             <Route path="import" element={<ImportPage />} />
+            <Route path="webhooks" element={<WebhooksPage />} />
           </Route>
         </Route>
       </Route>

@@ -7,6 +7,7 @@ import { type Principal, requirePermission } from '../auth/principal.ts'
 import type { Database } from '../db/database.ts'
 import type { ActivitiesTable, DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
+import { recordFirstTouch } from '../handoffs/decide.ts'
 import { Id } from '../http/schemas.ts'
 import { requireMember } from '../records/common.ts'
 import { changes } from '../records/fields.ts'
@@ -173,6 +174,7 @@ export async function createActivity(db: Database, principal: Principal, input: 
       .values({ workspaceId, id, ...values })
       .execute()
     await syncActivityTouchpoint(trx, workspaceId, id)
+    await recordFirstTouch(trx, workspaceId, { id, ...values })
     await recordAudit(trx, principal, workspaceId, {
       action: 'activity.create',
       targetType: 'activity',
@@ -202,6 +204,7 @@ export async function updateActivity(
       .where('id', '=', id)
       .execute()
     await syncActivityTouchpoint(trx, workspaceId, id)
+    await recordFirstTouch(trx, workspaceId, { id, ...values })
     await recordAudit(trx, principal, workspaceId, {
       action: 'activity.update',
       targetType: 'activity',

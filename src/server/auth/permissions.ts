@@ -25,6 +25,12 @@ export type Permission =
   | 'campaigns:write'
   | 'catalog:manage'
   | 'privacy:manage'
+  | 'handoffs:work'
+  | 'handoffs:manage'
+  | 'routing:manage'
+  | 'sla:manage'
+  | 'mql:manage'
+  | 'webhooks:manage'
 
 const everyone: Permission[] = ['workspace:read', 'members:read', 'records:read']
 const editors: Permission[] = [...everyone, 'records:write']
@@ -36,6 +42,11 @@ const editors: Permission[] = [...everyone, 'records:write']
 // design (they sit in the website's HTML), unlike API keys. identities:manage (undoing an identity
 // merge of ingestion) is the admin's alone, and so is privacy:manage (a contact's personal-data
 // export and erasure, and lifting a suppression: docs/privacy.md).
+// The handoff (issue 7): handoffs:work lets a rep accept, reject, rate and work the handoffs they
+// own; handoffs:manage (sales managers, admins) acts on anyone's and reassigns. routing:manage and
+// sla:manage (routing rules, rep capacity and absence, business calendars, SLA policies) belong to
+// sales managers and admins; mql:manage (MQL rules, monthly MQL targets) to marketing and admins;
+// webhooks:manage to admins. Marking a contact MQL by hand needs records:write.
 export const permissionsOf: Record<Role, readonly Permission[]> = {
   admin: [
     ...editors,
@@ -50,6 +61,12 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'identities:manage',
     'audit:read',
     'privacy:manage',
+    'handoffs:work',
+    'handoffs:manage',
+    'routing:manage',
+    'sla:manage',
+    'mql:manage',
+    'webhooks:manage',
   ],
   marketing: [
     ...editors,
@@ -57,9 +74,17 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'campaigns:write',
     'write_keys:manage',
     'tracking:manage',
+    'mql:manage',
   ],
-  sales: editors,
-  sales_manager: [...editors, 'records:delete'],
+  sales: [...editors, 'handoffs:work'],
+  sales_manager: [
+    ...editors,
+    'records:delete',
+    'handoffs:work',
+    'handoffs:manage',
+    'routing:manage',
+    'sla:manage',
+  ],
   viewer: everyone,
 }
 

@@ -6,6 +6,7 @@ import { customFilterFields, loadDefinitions } from '../custom-fields/values.ts'
 import type { Database } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
+import { openHandoff, openHandoffOf } from '../handoffs/open.ts'
 import { notFoundOrMerged } from '../merges/lookup.ts'
 import { changes } from '../records/fields.ts'
 import { compileFilter, parseFilterParam } from '../records/filter.ts'
@@ -53,6 +54,26 @@ export async function getContact(db: Database, principal: Principal, id: string)
   }
 }
 
+/**
+ * A contact set to mql through the records API is an MQL by hand: its handoff opens in the same
+ * transaction (issue 7), unless one is already open.
+ */
+async function openManualHandoff(
+  trx: Kysely<DB>,
+  principal: Principal,
+  workspaceId: string,
+  contactId: string,
+) {
+  if (await openHandoffOf(trx, workspaceId, contactId)) return
+  await openHandoff(trx, {
+    workspaceId,
+    contactId,
+    source: 'manual',
+    reason: `Marked MQL by ${principal.name}`,
+    actorId: principal.kind === 'user' ? principal.userId : null,
+  })
+}
+
 /** A unique-index race lost after our own check still names the field. */
 async function naming<T>(write: Promise<T>): Promise<T> {
   try {
@@ -80,6 +101,7 @@ export async function createContact(db: Database, principal: Principal, input: C
         .values({ workspaceId, id, ...values })
         .execute(),
     )
+    if (values.lifecycleStage === 'mql') await openManualHandoff(trx, principal, workspaceId, id)
     await recordAudit(trx, principal, workspaceId, {
       action: 'contact.create',
       targetType: 'contact',
@@ -125,6 +147,7 @@ async function applyPatch(
       .where('id', '=', id)
       .execute(),
   )
+  if (values.lifecycleStage === 'mql') await openManualHandoff(trx, principal, workspaceId, id)
   const { custom: _custom, ...written } = values
   await recordAudit(trx, principal, workspaceId, {
     action: 'contact.update',

@@ -613,6 +613,198 @@ export interface SuppressionsTable {
   createdBy: string
 }
 
+type NullableTime = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+type JsonValue<T> = ColumnType<T, string | undefined, string>
+
+/** The workspace's MQL rules (issue 7; DEFINITIONS.md "MQL by score"). One row per workspace. */
+export interface MqlRulesTable {
+  workspaceId: string
+  fitMin: Generated<number>
+  engagementMin: Generated<number>
+  predictiveInCharge: Generated<boolean>
+  /** numeric(4,3): pg returns it as text. */
+  predictiveMin: ColumnType<string, number | string | undefined, number | string>
+  highIntentForms: Generated<boolean>
+  updatedAt: Generated<Date>
+}
+
+/** A business calendar (src/domain/business-hours.ts BusinessCalendar, stored by parts). */
+export interface BusinessCalendarsTable {
+  workspaceId: string
+  id: string
+  name: string
+  timeZone: string
+  /** ISO weekday (1 = Monday … 7) → { start: 'HH:mm', end: 'HH:mm' } | null. */
+  week: JsonValue<Record<string, { start: string; end: string } | null>>
+  /** YYYY-MM-DD dates, local to the calendar. */
+  holidays: JsonValue<string[]>
+  isDefault: Generated<boolean>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export type SegmentKey = 'smb' | 'mid_market' | 'enterprise'
+
+/** SLA windows in business minutes; segment null = the policy for every other lead. */
+export interface SlaPoliciesTable {
+  workspaceId: string
+  id: string
+  name: string
+  segment: SegmentKey | null
+  calendarId: string | null
+  firstTouchMinutes: Generated<number>
+  acceptanceMinutes: Generated<number>
+  escalationMinutes: Generated<number>
+  reassignOnEscalation: Generated<boolean>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+/** Routing rules, tried by position; conditions are src/domain/routing.ts RoutingCondition[]. */
+export interface RoutingRulesTable {
+  workspaceId: string
+  id: string
+  name: string
+  position: number
+  conditions: JsonValue<unknown[]>
+  teamId: string
+  isActive: Generated<boolean>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+/** A rep's routing settings; a member without a row accepts leads with no limits. */
+export interface RoutingRepsTable {
+  workspaceId: string
+  userId: string
+  acceptsLeads: Generated<boolean>
+  capacity: number | null
+  dailyCap: number | null
+  absentFrom: NullableTime
+  absentUntil: NullableTime
+  updatedAt: Generated<Date>
+}
+
+export type HandoffStatus = 'open' | 'accepted' | 'rejected'
+export type MqlSource = 'manual' | 'form' | 'score' | 'predictive' | 'import'
+
+/** One MQL passed to one owner (DEFINITIONS.md "Handoff"); SLA due times are fixed at creation. */
+export interface HandoffsTable {
+  workspaceId: string
+  id: string
+  contactId: string
+  accountId: string | null
+  ownerId: string | null
+  teamId: string | null
+  routingRuleId: string | null
+  unassignedReason: string | null
+  assignedAt: NullableTime
+  campaignId: string | null
+  triggerTouchpointId: string | null
+  mqlSource: MqlSource
+  mqlReason: string
+  isReMql: Generated<boolean>
+  segment: SegmentKey | null
+  status: Generated<HandoffStatus>
+  slaPolicyId: string | null
+  createdAt: Timestamp
+  firstTouchDueAt: Timestamp
+  decisionDueAt: Timestamp
+  escalateAt: Timestamp
+  firstTouchAt: NullableTime
+  firstTouchActivityId: string | null
+  firstTouchBreachedAt: NullableTime
+  decisionBreachedAt: NullableTime
+  escalatedAt: NullableTime
+  decidedAt: NullableTime
+  decidedBy: string | null
+  rejectionReason: string | null
+  rejectionOutcome: 'recycle' | 'disqualify' | null
+  /** date: YYYY-MM-DD. */
+  recycleOn: string | null
+  rejectionNote: string | null
+  quality: number | null
+  ratedBy: string | null
+  ratedAt: NullableTime
+  updatedAt: Generated<Date>
+}
+
+export type HandoffEventKind =
+  | 'created'
+  | 'assigned'
+  | 'reassigned'
+  | 'first_touch'
+  | 'accepted'
+  | 'rejected'
+  | 'rated'
+  | 'first_touch_breached'
+  | 'decision_breached'
+  | 'escalated'
+  | 'lead_status'
+
+/** The history of a handoff: every decision and clock event is a row (ARCHITECTURE.md). */
+export interface HandoffEventsTable {
+  workspaceId: string
+  id: string
+  handoffId: string
+  kind: HandoffEventKind
+  actorId: string | null
+  at: Timestamp
+  details: JsonValue<Record<string, unknown>>
+}
+
+/** The in-app notification centre. */
+export interface NotificationsTable {
+  workspaceId: string
+  id: string
+  userId: string
+  kind: string
+  title: string
+  body: string | null
+  link: string | null
+  createdAt: Generated<Date>
+  readAt: NullableTime
+}
+
+export interface WebhookSubscriptionsTable {
+  workspaceId: string
+  id: string
+  name: string
+  url: string
+  eventTypes: string[]
+  format: Generated<'json' | 'slack'>
+  secret: string
+  isActive: Generated<boolean>
+  createdBy: string | null
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface WebhookDeliveriesTable {
+  workspaceId: string
+  id: string
+  subscriptionId: string
+  eventType: string
+  eventId: string
+  idempotencyKey: string
+  payload: JsonValue<Record<string, unknown>>
+  status: Generated<'pending' | 'succeeded' | 'failed'>
+  attempts: Generated<number>
+  nextAttemptAt: NullableTime
+  lastStatusCode: number | null
+  lastError: string | null
+  createdAt: Generated<Date>
+  deliveredAt: NullableTime
+}
+
+/** Marketing's MQL target per month (month = first day, YYYY-MM-DD). */
+export interface MqlTargetsTable {
+  workspaceId: string
+  month: string
+  target: number
+  updatedAt: Generated<Date>
+}
+
 export interface DB {
   users: UsersTable
   sessions: SessionsTable
@@ -660,4 +852,15 @@ export interface DB {
   formViews: FormViewsTable
   formSubmissions: FormSubmissionsTable
   suppressions: SuppressionsTable
+  mqlRules: MqlRulesTable
+  businessCalendars: BusinessCalendarsTable
+  slaPolicies: SlaPoliciesTable
+  routingRules: RoutingRulesTable
+  routingReps: RoutingRepsTable
+  handoffs: HandoffsTable
+  handoffEvents: HandoffEventsTable
+  notifications: NotificationsTable
+  webhookSubscriptions: WebhookSubscriptionsTable
+  webhookDeliveries: WebhookDeliveriesTable
+  mqlTargets: MqlTargetsTable
 }

@@ -7,6 +7,7 @@ import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import { getBaseCurrency } from '../exchange-rates/service.ts'
 import { changes } from '../records/fields.ts'
+import { emitWebhookEvent } from '../webhooks/events.ts'
 import type { DealInput, DealPatch } from './input.ts'
 import { checkLinks } from './links.ts'
 import {
@@ -58,6 +59,7 @@ export async function createDeal(db: Database, principal: Principal, input: Deal
     })
     if (contacts) await replaceDealContacts(trx, workspaceId, id, contacts)
     if (lineItems) await replaceLineItems(trx, workspaceId, id, lineItems)
+    if (stage.isWon || stage.isLost) await emitDealClosed(trx, workspaceId, id, stage.isWon)
     await recordAudit(trx, principal, workspaceId, {
       action: 'deal.create',
       targetType: 'deal',
@@ -125,6 +127,11 @@ async function applyPatch(
       changedAt: now,
       changedBy: changedBy(principal),
     })
+    const wasClosed = current ? (current.isWon ? 'won' : current.isLost ? 'lost' : null) : null
+    const isClosed = target.isWon ? 'won' : target.isLost ? 'lost' : null
+    if (isClosed && isClosed !== wasClosed) {
+      await emitDealClosed(trx, workspaceId, before.id, target.isWon)
+    }
   }
   if (contacts) await replaceDealContacts(trx, workspaceId, before.id, contacts)
   if (lineItems) await replaceLineItems(trx, workspaceId, before.id, lineItems)
@@ -168,4 +175,44 @@ export async function bulkUpdateDeals(
     for (const before of found) await applyPatch(trx, principal, workspaceId, before, patch)
   })
   return { updated: unique.length }
+}
+
+/** Queues `deal.won` / `deal.lost` for the outbound webhooks, with the deal as it now stands. */
+async function emitDealClosed(
+  trx: Kysely<DB>,
+  workspaceId: string,
+  dealId: string,
+  isWon: boolean,
+) {
+  const deal = await trx
+    .selectFrom('deals')
+    .select([
+      'name',
+      'amount',
+      'currency',
+      'ownerId',
+      'accountId',
+      'closedAt',
+      'lossReason',
+      'lossCompetitor',
+    ])
+    .where('workspaceId', '=', workspaceId)
+    .where('id', '=', dealId)
+    .executeTakeFirstOrThrow()
+  await emitWebhookEvent(
+    trx,
+    workspaceId,
+    isWon ? 'deal.won' : 'deal.lost',
+    {
+      dealId,
+      name: deal.name,
+      amount: deal.amount,
+      currency: deal.currency,
+      ownerId: deal.ownerId,
+      accountId: deal.accountId,
+      closedAt: deal.closedAt?.toISOString() ?? null,
+      ...(isWon ? {} : { lossReason: deal.lossReason, lossCompetitor: deal.lossCompetitor }),
+    },
+    { text: `Deal ${isWon ? 'won' : 'lost'}: ${deal.name}` },
+  )
 }

@@ -409,3 +409,54 @@ describe('submissions', () => {
     expect(stats).toEqual({ views: 4, submissions: 1, conversionRate: 0.25 })
   })
 })
+
+describe('high-intent forms and the MQL rule', () => {
+  const submitAs = async (formId: string) => {
+    const email = `mql-${randomBytes(4).toString('hex')}@example.com`
+    const response = await postJson(
+      formId,
+      { email, first_name: 'Grace', tandem_consent: true },
+      newIp(),
+    )
+    expect(response.statusCode, response.body).toBe(200)
+    return String(response.json().data.contactId)
+  }
+  const handoffsOf = async (contactId: string) =>
+    (await getApi(`/api/v1/handoffs?contactId=${contactId}`)).data as {
+      mqlSource: string
+      mqlReason: string
+      contact: { lifecycleStage: string }
+    }[]
+
+  it('makes the sender of a high-intent form an MQL with a handoff, in the submission', async () => {
+    const form = await createForm({ name: 'Talk to sales now' })
+    const contactId = await submitAs(form.id)
+    const [handoff, ...more] = await handoffsOf(contactId)
+    expect(more).toHaveLength(0)
+    expect(handoff).toMatchObject({
+      mqlSource: 'form',
+      mqlReason: 'Submitted the high-intent form "Talk to sales now"',
+      contact: { lifecycleStage: 'mql' },
+    })
+  })
+
+  it('leaves other forms, and workspaces that turned the rule off, to marketing', async () => {
+    const newsletter = await createForm({ name: 'Newsletter', isHighIntent: false })
+    expect(await handoffsOf(await submitAs(newsletter.id))).toHaveLength(0)
+    const off = await owner.request({
+      method: 'PATCH',
+      url: '/api/v1/mql/rules',
+      workspaceId,
+      payload: { highIntentForms: false },
+    })
+    expect(off.statusCode, off.body).toBe(200)
+    const demo = await createForm({ name: 'Demo please' })
+    expect(await handoffsOf(await submitAs(demo.id))).toHaveLength(0)
+    await owner.request({
+      method: 'PATCH',
+      url: '/api/v1/mql/rules',
+      workspaceId,
+      payload: { highIntentForms: true },
+    })
+  })
+})

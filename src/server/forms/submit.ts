@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
   type CustomFieldDefinition,
@@ -6,9 +6,11 @@ import {
   loadDefinitions,
 } from '../custom-fields/values.ts'
 import type { Database } from '../db/database.ts'
-import type { CustomValues, FormsTable } from '../db/schema.ts'
+import type { CustomValues, DB, FormsTable } from '../db/schema.ts'
+import { qualifyContact } from '../handoffs/open.ts'
 import { parseBatch } from '../ingest/spec.ts'
 import { writeMessages } from '../ingest/writer.ts'
+import { loadMqlRules } from '../mql/rules.ts'
 import { findSuppressedEmails } from '../privacy/suppressions.ts'
 import { ensureTouchpointPartitions } from '../touchpoints/partitions.ts'
 import { type Answers, type ReadAnswers, readAnswers } from './answers.ts'
@@ -133,6 +135,9 @@ export async function storeSubmission(
       anonymousId,
       touchpointId: touch?.touchpointId ?? null,
     })
+    if (form.isHighIntent && contactId && touch) {
+      await qualifyByForm(trx, form, contactId, touch)
+    }
     return { submissionId, contactId }
   })
 }
@@ -160,4 +165,27 @@ function campaignOf(url: string | undefined): Record<string, string> | undefined
     if (value) campaign[key] = value
   }
   return Object.keys(campaign).length > 0 ? campaign : undefined
+}
+
+/**
+ * A high-intent form ("contact sales", "demo request") makes its sender an MQL when the
+ * workspace's MQL rules say so (DEFINITIONS.md "MQL"); the handoff opens in the submission's
+ * transaction, with the form's touch as its trigger (and so its campaign).
+ */
+async function qualifyByForm(
+  trx: Kysely<DB>,
+  form: FormRow,
+  contactId: string,
+  touch: { touchpointId: string; occurredAt: Date },
+) {
+  const rules = await loadMqlRules(trx, form.workspaceId)
+  if (!rules.highIntentForms) return
+  await qualifyContact(trx, {
+    workspaceId: form.workspaceId,
+    contactId,
+    source: 'form',
+    reason: `Submitted the high-intent form "${form.name}"`,
+    trigger: touch,
+    actorId: null,
+  })
 }

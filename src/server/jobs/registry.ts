@@ -1,7 +1,10 @@
 import type PgBoss from 'pg-boss'
 import type { AppContext } from '../context.ts'
+import { reengageRecycled } from '../handoffs/reengage.ts'
 import { registerImportJobs } from '../imports/job.ts'
+import { runSlaScan } from '../sla/scan.ts'
 import { purgeTrash } from '../trash/purge.ts'
+import { registerWebhookJobs } from '../webhooks/deliver.ts'
 
 /** Every job and its schedule, in one place. Each later feature adds its jobs here. */
 export async function registerJobs(boss: PgBoss, ctx: AppContext): Promise<void> {
@@ -26,4 +29,21 @@ export async function registerJobs(boss: PgBoss, ctx: AppContext): Promise<void>
   })
 
   await registerImportJobs(boss, ctx)
+  await registerWebhookJobs(boss, ctx)
+
+  // The handoff's clocks (issue 7): breaches and escalations are flagged within a minute.
+  await boss.createQueue('sla.scan')
+  await boss.schedule('sla.scan', '* * * * *')
+  await boss.work('sla.scan', async () => {
+    const result = await runSlaScan(ctx.db)
+    if (result.firstTouchBreaches + result.decisionBreaches + result.escalations > 0)
+      ctx.log.info(result, 'SLA scan flagged handoffs')
+  })
+
+  // Recycled contacts come back to nurture on their re-engage date (in each workspace's zone).
+  await boss.createQueue('lifecycle.reengage')
+  await boss.schedule('lifecycle.reengage', '7 * * * *')
+  await boss.work('lifecycle.reengage', async () => {
+    await reengageRecycled(ctx.db)
+  })
 }

@@ -2,6 +2,7 @@ import { hostname } from 'node:os'
 import PgBoss from 'pg-boss'
 import type { AppContext } from '../context.ts'
 import { version } from '../version.ts'
+import { startWebhookDispatcher } from '../webhooks/deliver.ts'
 import { registerJobs } from './registry.ts'
 
 export interface Worker {
@@ -14,6 +15,7 @@ export async function startWorker(ctx: AppContext, databaseUrl: string): Promise
   boss.on('error', (error) => ctx.log.error({ err: error }, 'job queue error'))
   await boss.start()
   await registerJobs(boss, ctx)
+  const webhooks = startWebhookDispatcher(ctx)
   const workerId = `${hostname()}:${process.pid}`
   const beat = () =>
     ctx.db
@@ -28,6 +30,7 @@ export async function startWorker(ctx: AppContext, databaseUrl: string): Promise
   return {
     stop: async () => {
       clearInterval(timer)
+      await webhooks.stop()
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 })
       await ctx.db
         .deleteFrom('workerHeartbeats')

@@ -17,6 +17,7 @@ import * as ingestRejections from './2026-11-27T1100-ingest-rejections.ts'
 import * as trackingSettings from './2026-11-27T1200-tracking-settings.ts'
 import * as forms from './2026-11-27T1300-forms.ts'
 import * as privacy from './2026-11-27T1400-privacy.ts'
+import * as handoffs from './2026-11-27T1500-handoffs.ts'
 
 /** Every migration, in order. Files are frozen once merged; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T1200-tracking-settings': trackingSettings,
   '2026-11-27T1300-forms': forms,
   '2026-11-27T1400-privacy': privacy,
+  '2026-11-27T1500-handoffs': handoffs,
 }

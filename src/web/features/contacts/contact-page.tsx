@@ -6,6 +6,7 @@ import { QuickAddActivity } from '../activities/quick-add-activity.tsx'
 import { RecordTimeline } from '../activities/timeline.tsx'
 import { DealForm } from '../deals/deal-form.tsx'
 import { dealColumns } from '../deals/deal-list.tsx'
+import { ContactHandoffs } from '../inbox/contact-handoffs.tsx'
 import { MergeWithButton } from '../merges/merge-with.tsx'
 import { crmKeys, recordPath, useCustomFields, usePersonas } from '../records/crm-queries.ts'
 import { labelOf, leadStatusOptions, lifecycleOptions } from '../records/labels.ts'
@@ -105,6 +106,9 @@ export function ContactPage() {
               <RecordSection title="Identity merges">
                 <IdentityMerges contactId={contact.id} />
               </RecordSection>
+              {contact.erasedAt ? null : (
+                <ContactHandoffs contactId={contact.id} name={contactName(contact)} />
+              )}
               <RecordSection title="Lifecycle">
                 <LifecycleHistory entries={contact.stageHistory} />
               </RecordSection>

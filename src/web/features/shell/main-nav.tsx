@@ -4,8 +4,10 @@ import {
   IconAddressBook,
   IconBuildingSkyscraper,
   IconChecklist,
+  IconClockHour4,
   IconCoin,
   IconForms,
+  IconInbox,
   IconLayoutKanban,
   IconSettings,
   IconSpeakerphone,
@@ -13,6 +15,7 @@ import {
 import { Fragment } from 'react'
 import { NavLink as RouterNavLink, useLocation } from 'react-router'
 import { areas } from '../areas/areas.ts'
+import { InboxBadge } from '../inbox/inbox-badge.tsx'
 
 const links = [
   ...areas.map(({ path, label, icon }) => ({ path, label, icon })),
@@ -26,12 +29,14 @@ const areaLinks: Record<string, { path: string; label: string; icon: Icon }[]> =
     { path: '/telescope/forms', label: 'Forms', icon: IconForms },
   ],
   '/microscope': [
+    { path: '/microscope/inbox', label: 'Inbox', icon: IconInbox },
     { path: '/microscope/accounts', label: 'Accounts', icon: IconBuildingSkyscraper },
     { path: '/microscope/contacts', label: 'Contacts', icon: IconAddressBook },
     { path: '/microscope/deals', label: 'Deals', icon: IconCoin },
     { path: '/microscope/pipeline', label: 'Pipeline', icon: IconLayoutKanban },
     { path: '/microscope/activities', label: 'Activities', icon: IconChecklist },
   ],
+  '/bridge': [{ path: '/bridge/sla', label: 'Two-way SLA', icon: IconClockHour4 }],
 }
 
 export function MainNav({ onNavigate }: { onNavigate: () => void }) {
@@ -61,6 +66,7 @@ export function MainNav({ onNavigate }: { onNavigate: () => void }) {
               label={link.label}
               pl={34}
               leftSection={<link.icon size={16} stroke={1.6} aria-hidden="true" />}
+              rightSection={link.path === '/microscope/inbox' ? <InboxBadge /> : undefined}
               active={isActive(link.path)}
               onClick={onNavigate}
             />

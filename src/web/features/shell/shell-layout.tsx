@@ -1,6 +1,7 @@
 import { AppShell, Burger, Group, Text } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { Link, Outlet } from 'react-router'
+import { NotificationBell } from '../notifications/notification-bell.tsx'
 import { MainNav } from './main-nav.tsx'
 import { ThemeToggle } from './theme-toggle.tsx'
 import { UserMenu } from './user-menu.tsx'
@@ -42,6 +43,7 @@ export function ShellLayout() {
             <WorkspaceSwitcher />
           </Group>
           <Group gap="xs" wrap="nowrap">
+            <NotificationBell />
             <ThemeToggle />
             <UserMenu />
           </Group>
