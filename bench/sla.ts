@@ -268,6 +268,7 @@ async function fallDue(db: Database, at: Date, count: number) {
 
 /** The plan of the first-touch scan's selection, when the goal is missed or BENCH_EXPLAIN=1. */
 async function explainDue(db: Database, at: Date): Promise<string[]> {
+  await resetFlags(db)
   const rows = await sql<Record<string, string>>`
     explain (analyze, buffers)
     select workspace_id, id from handoffs

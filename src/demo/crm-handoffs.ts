@@ -89,20 +89,14 @@ interface Setup {
  * queue of a team that has no reps yet. Also monthly MQL targets and unread notifications.
  */
 export async function plantHandoffs(db: Kysely<DB>, options: HandoffsOptions) {
-  const T = Date.now() // TEMP
-  const lap = (what: string) => process.stderr.write(`TEMP ${what} ${Date.now() - T} ms\n`) // TEMP
   const setup = await setUpHandoffs(db, options)
-  lap('setup')
   const leads = await loadMqls(db, options.workspaceId)
-  lap('loadMqls')
   const campaigns = await loadCampaigns(db, options.workspaceId)
   const story = campaigns
     .filter((c) => c.name.startsWith(noBudgetProgramme) && c.startsOn <= isoDate(options.asOf))
     .at(-1)
   const world = buildHistory(options, setup, leads, campaigns, story?.id ?? null)
-  lap('build')
-  await writeHistory(db, options, setup, world, lap)
-  lap('write')
+  await writeHistory(db, options, setup, world)
   return {
     handoffs: world.handoffs.length,
     openHandoffs: world.handoffs.filter((h) => h.status === 'open').length,
@@ -219,9 +213,9 @@ async function setUpHandoffs(db: Kysely<DB>, options: HandoffsOptions): Promise<
       },
     ]),
   )
-  // A desk for APAC and LATAM partners, set up three days ago and not staffed yet: its leads
+  // A desk for APAC and LATAM partners, set up yesterday and not staffed yet: its leads
   // wait in the unassigned queue (and the admins are told).
-  const deskCreated = new Date(asOf.getTime() - 3 * day)
+  const deskCreated = new Date(asOf.getTime() - day)
   const desk: Team = {
     id: rng.uuidv7(deskCreated),
     name: 'Partner desk',
@@ -350,6 +344,7 @@ interface Mql {
   mqlAt: Date
   salAt: Date | null
   salEntryId: string | null
+  contactCreatedAt: Date
 }
 
 async function loadMqls(db: Kysely<DB>, workspaceId: string): Promise<Mql[]> {
@@ -366,7 +361,7 @@ async function loadMqls(db: Kysely<DB>, workspaceId: string): Promise<Mql[]> {
     .execute()
   const contacts = await db
     .selectFrom('contacts')
-    .select(['id', 'accountId', 'firstName', 'lastName', 'email'])
+    .select(['id', 'accountId', 'firstName', 'lastName', 'email', 'createdAt'])
     .where('workspaceId', '=', workspaceId)
     .where('deletedAt', 'is', null)
     .where('mergedInto', 'is', null)
@@ -401,6 +396,7 @@ async function loadMqls(db: Kysely<DB>, workspaceId: string): Promise<Mql[]> {
         mqlAt: entry.enteredAt,
         salAt: null,
         salEntryId: null,
+        contactCreatedAt: contact.createdAt,
       }
       mqls.set(contact.id, mql)
     }
@@ -467,7 +463,9 @@ type HandoffRow = Insertable<DB['handoffs']> & {
 
 interface World {
   handoffs: HandoffRow[]
-  events: Insertable<DB['handoffEvents']>[]
+  events: (Omit<Insertable<DB['handoffEvents']>, 'details'> & {
+    details: Record<string, unknown>
+  })[]
   activities: Insertable<DB['activities']>[]
   touchpoints: Insertable<DB['touchpoints']>[]
   contactUpdates: {
@@ -478,6 +476,8 @@ interface World {
   }[]
   lifecycle: Insertable<DB['lifecycleEntries']>[]
   salMoves: { id: string; at: string }[]
+  /** Contacts whose stages up to mql were stamped at --as-of, moved to their handoff's time. */
+  retimed: { contactId: string; at: string }[]
   notifications: Insertable<DB['notifications']>[]
   names: Map<string, string>
 }
@@ -540,10 +540,13 @@ function buildHistory(
     contactUpdates: [],
     lifecycle: [],
     salMoves: [],
+    retimed: [],
     notifications: [],
     names: new Map(),
   }
-  const lastAssigned = new Map<string, Date>() // `${teamId}:${userId}`
+  // The rotation's turn order: a counter rather than the time, as many MQLs share one instant.
+  const lastAssigned = new Map<string, Date>() // `${teamId}:${userId}` → turn
+  let turn = 0
   const perDay = new Map<string, number>() // `${userId}:${local date}`
   const teamsById = new Map([...setup.teams.values()].map((t) => [t.id, t]))
   const event = (
@@ -560,14 +563,14 @@ function buildHistory(
       kind,
       actorId,
       at,
-      details: JSON.stringify(details),
+      details,
     })
   const business = (from: Date, minutes: number) =>
     addBusinessMinutes(setup.calendar, from, minutes)
   // The minute job flags a clock within a minute of its due time.
   const flagAt = (due: Date) => new Date(Math.min(due.getTime() + rng.int(5, 55) * 1000, now))
 
-  for (const lead of leads) {
+  for (const lead of spreadCapped(rng, world, leads, now)) {
     const created = lead.mqlAt
     const at = created.getTime()
     const segment = segmentOf(lead.employees)
@@ -576,7 +579,7 @@ function buildHistory(
       { ...lead, segment },
     )
     const team = rule ? teamsById.get(rule.teamId) : undefined
-    const localDate = isoDate(created, setup.timeZone)
+    const localDate = localDateOf(created, setup.timeZone)
     const reps: RoutingRep[] = (team?.memberIds ?? []).map((id) => ({
       id,
       isActive: !setup.excluded.has(id),
@@ -592,7 +595,7 @@ function buildHistory(
     // A lead that reached SAL from the unassigned queue was taken by an admin.
     const ownerId = choice.repId ?? (accepted ? (setup.adminIds[0] ?? null) : null)
     if (ownerId && team) {
-      lastAssigned.set(`${team.id}:${ownerId}`, created)
+      lastAssigned.set(`${team.id}:${ownerId}`, new Date(++turn))
       perDay.set(`${ownerId}:${localDate}`, (perDay.get(`${ownerId}:${localDate}`) ?? 0) + 1)
     }
     const slow = ownerId !== null && ownerId === setup.slowRepId
@@ -737,6 +740,25 @@ function buildHistory(
 }
 
 /**
+ * The generator stamps a contact's later stages no later than --as-of, so a few hundred MQLs share
+ * that very instant; their handoffs (and the stages up to mql) are spread over the 60 hours before
+ * it instead, so the inbox fills as it would have. Returns the MQLs in time order again.
+ */
+function spreadCapped(rng: SeededRandom, world: World, leads: Mql[], now: number): Mql[] {
+  const spread = leads.map((lead) => {
+    if (lead.mqlAt.getTime() < now) return lead
+    const at = new Date(
+      Math.max(lead.contactCreatedAt.getTime(), now - rng.int(20, 60 * 60) * minute),
+    )
+    world.retimed.push({ contactId: lead.id, at: at.toISOString() })
+    return { ...lead, mqlAt: at }
+  })
+  return spread.sort(
+    (a, b) => a.mqlAt.getTime() - b.mqlAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  )
+}
+
+/**
  * A campaign for an MQL without a lead-creation touch (most of the demo's people were created
  * before tracking): one running at the MQL's date, or none. The story campaign draws the MQLs that
  * sales will turn down, and few of those that it accepts.
@@ -748,7 +770,7 @@ function pickCampaign(
   storyId: string | null,
   accepted: boolean,
 ): string | null {
-  const date = isoDate(at)
+  const date = at.toISOString().slice(0, 10)
   const running = campaigns.filter((c) => c.startsOn <= date && date <= c.endsOn)
   if (running.some((c) => c.id === storyId) && rng.next() < (accepted ? 0.04 : 0.6)) return storyId
   const others = running.filter((c) => c.id !== storyId)
@@ -775,12 +797,12 @@ function reject(
         otherReasons.filter(([r]) => touched || r !== 'no_response'),
       )
   const outcome: RejectionOutcome = defaultOutcome(reason)
-  const decidedOn = DateTime.fromJSDate(decidedAt, { zone: timeZone })
   const recycleOn =
     outcome === 'recycle'
-      ? (decidedOn
-          .plus({ days: reason === 'no_budget' ? 180 : rng.pick([60, 90, 90, 120]) })
-          .toISODate() ?? null)
+      ? addDays(
+          localDateOf(decidedAt, timeZone),
+          reason === 'no_budget' ? 180 : rng.pick([60, 90, 90, 120]),
+        )
       : null
   const list = notes[reason]
   const note = list && rng.next() < 0.5 ? rng.pick(list) : null
@@ -797,7 +819,7 @@ function reject(
     kind: 'rejected',
     actorId: handoff.ownerId ?? null,
     at: decidedAt,
-    details: JSON.stringify({ reason, outcome, recycleOn, note }),
+    details: { reason, outcome, recycleOn, note },
   })
   const side = outcome === 'recycle' ? 'recycled' : 'disqualified'
   world.lifecycle.push({
@@ -807,27 +829,31 @@ function reject(
     recordId: handoff.contactId,
     stage: side,
     enteredAt: decidedAt,
+    isReentry: false,
     source: 'handoff',
   })
   // The hourly re-engage job has brought back recycled contacts whose date has come.
-  const back = recycleOn ? DateTime.fromISO(recycleOn, { zone: timeZone }).plus({ hours: 1 }) : null
-  if (back && back.toMillis() <= now) {
+  const back =
+    recycleOn && recycleOn <= localDateOf(new Date(now), timeZone)
+      ? hourAfterMidnight(recycleOn, timeZone)
+      : null
+  if (back && back.getTime() <= now) {
     world.lifecycle.push({
       workspaceId: handoff.workspaceId,
-      id: rng.uuidv7(back.toJSDate()),
+      id: rng.uuidv7(back),
       entity: 'contact',
       recordId: handoff.contactId,
       stage: 'lead',
-      enteredAt: back.toJSDate(),
+      enteredAt: back,
       isReentry: true,
       source: 'recycle',
     })
   }
   world.contactUpdates.push({
     id: handoff.contactId,
-    stage: back && back.toMillis() <= now ? 'lead' : side,
+    stage: back && back.getTime() <= now ? 'lead' : side,
     leadStatus: null,
-    recycleUntil: back && back.toMillis() <= now ? null : recycleOn,
+    recycleUntil: back && back.getTime() <= now ? null : recycleOn,
   })
 }
 
@@ -900,6 +926,7 @@ function notifyRecent(
     title: string,
     h: HandoffRow,
     body: string,
+    readAt: Date | null = null,
   ) => {
     for (const userId of new Set(userIds)) {
       if (!userId) continue
@@ -912,6 +939,7 @@ function notifyRecent(
         body,
         link: handoffLink(h.id),
         createdAt: at,
+        readAt,
       })
     }
   }
@@ -928,6 +956,8 @@ function notifyRecent(
           `New MQL for you: ${name}`,
           h,
           `${h.mqlReason}. First touch due by ${ftDue}.`,
+          // Read by the time the rep called or decided.
+          (h.firstTouchAt as Date | null) ?? (h.decidedAt as Date | null) ?? null,
         )
       } else {
         send(
@@ -965,24 +995,31 @@ function notifyRecent(
       )
     }
   }
+  // A week of a busy inbox is a long list: each person keeps the newest few of each kind.
+  const kept = new Map<string, number>()
+  world.notifications = world.notifications
+    .sort((a, b) => (b.createdAt as Date).getTime() - (a.createdAt as Date).getTime())
+    .filter((n) => {
+      const key = `${n.userId}:${n.kind}`
+      kept.set(key, (kept.get(key) ?? 0) + 1)
+      return (kept.get(key) ?? 0) <= 8
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
 // Writing it
 
-async function writeHistory(db: Kysely<DB>, options: HandoffsOptions, setup: Setup, world: World, lap: (w: string) => void) {
+async function writeHistory(db: Kysely<DB>, options: HandoffsOptions, setup: Setup, world: World) {
   const { workspaceId } = options
-  await insertInChunks(db, 'handoffs', world.handoffs)
-  lap('w')
-  await insertInChunks(db, 'handoffEvents', world.events)
-  await insertInChunks(db, 'activities', world.activities)
+  await insertJson(db, 'handoffs', world.handoffs)
+  await insertJson(db, 'handoffEvents', world.events)
+  await insertJson(db, 'activities', world.activities)
   const times = world.touchpoints.map((t) => (t.occurredAt as Date).getTime())
   if (times.length > 0) {
     await ensureTouchpointPartitions(db, new Date(Math.min(...times)), new Date(Math.max(...times)))
-    await insertInChunks(db, 'touchpoints', world.touchpoints)
+    await insertJson(db, 'touchpoints', world.touchpoints)
   }
-  lap('w')
-  await insertInChunks(db, 'lifecycleEntries', world.lifecycle)
+  await insertJson(db, 'lifecycleEntries', world.lifecycle)
   await sql`
     update contacts c set lifecycle_stage = coalesce(u.stage, c.lifecycle_stage),
       lead_status = u."leadStatus", recycle_until = u."recycleUntil"::date
@@ -990,7 +1027,15 @@ async function writeHistory(db: Kysely<DB>, options: HandoffsOptions, setup: Set
       as u(id uuid, stage text, "leadStatus" text, "recycleUntil" text)
     where c.workspace_id = ${workspaceId} and c.id = u.id
   `.execute(db)
-  lap('contacts update')
+  if (world.retimed.length > 0) {
+    await sql`
+      update lifecycle_entries e set entered_at = r.at
+      from jsonb_to_recordset(${JSON.stringify(world.retimed)}::jsonb)
+        as r("contactId" uuid, at timestamptz)
+      where e.workspace_id = ${workspaceId} and e.entity = 'contact' and e.record_id = r."contactId"
+        and e.stage in ('subscriber', 'lead', 'mql') and e.entered_at > r.at
+    `.execute(db)
+  }
   if (world.salMoves.length > 0) {
     await sql`
       update lifecycle_entries e set entered_at = m.at
@@ -998,8 +1043,7 @@ async function writeHistory(db: Kysely<DB>, options: HandoffsOptions, setup: Set
       where e.workspace_id = ${workspaceId} and e.id = m.id
     `.execute(db)
   }
-  lap('w')
-  await insertInChunks(db, 'notifications', world.notifications)
+  await insertJson(db, 'notifications', world.notifications)
   await insertInChunks(db, 'mqlTargets', targets(options, setup, world))
 }
 
@@ -1030,6 +1074,57 @@ function targets(
     })
   }
   return rows
+}
+
+/**
+ * Writes rows as one JSON parameter per chunk of 5,000 (jsonb_populate_recordset): far fewer
+ * parameters to bind than a multi-row VALUES, which keeps the demo's seeding fast.
+ */
+async function insertJson(db: Kysely<DB>, table: keyof DB & string, rows: object[]) {
+  const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+  const name = snake(table)
+  for (let i = 0; i < rows.length; i += 5000) {
+    const chunk = rows.slice(i, i + 5000)
+    const columns = [...new Set(chunk.flatMap((row) => Object.keys(row)))]
+    const records = chunk.map((row) =>
+      Object.fromEntries(Object.entries(row).map(([key, value]) => [snake(key), value])),
+    )
+    const list = sql.join(columns.map((c) => sql.id(snake(c))))
+    await sql`
+      insert into ${sql.id(name)} (${list})
+      select ${list} from jsonb_populate_recordset(null::${sql.id(name)}, ${JSON.stringify(records)}::jsonb)
+    `.execute(db)
+  }
+}
+
+// The local date of an instant, memoised by hour: zone offsets change on the hour here.
+const localDates = new Map<string, string>()
+function localDateOf(at: Date, timeZone: string): string {
+  const key = `${timeZone}:${Math.floor(at.getTime() / hour)}`
+  let date = localDates.get(key)
+  if (date === undefined) {
+    date = isoDate(at, timeZone)
+    localDates.set(key, date)
+  }
+  return date
+}
+
+// When the hourly re-engage job has run on a local date: an hour after its midnight (memoised).
+const reengageTimes = new Map<string, Date>()
+function hourAfterMidnight(isoDay: string, timeZone: string): Date {
+  const key = `${timeZone}:${isoDay}`
+  let at = reengageTimes.get(key)
+  if (!at) {
+    at = DateTime.fromISO(isoDay, { zone: timeZone }).plus({ hours: 1 }).toJSDate()
+    reengageTimes.set(key, at)
+  }
+  return at
+}
+
+function addDays(isoDay: string, days: number): string {
+  const date = new Date(`${isoDay}T00:00:00Z`)
+  date.setUTCDate(date.getUTCDate() + days)
+  return date.toISOString().slice(0, 10)
 }
 
 function isoDate(at: Date, timeZone = 'UTC'): string {

@@ -86,7 +86,6 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
   const result = await db.transaction().execute(async (trx) => {
     if (existing) await removeDemo(trx, existing)
     const rng = new SeededRandom(options.seed)
-    const tStart = Date.now() // TEMP
     const start = new Date(options.asOf.getTime() - 3 * 365 * 86_400_000)
     const workspaceId = rng.uuidv7(start)
     await trx
@@ -232,9 +231,7 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
       createdBy: userIds.get(`marketing@${demoDomain}`) ?? null,
     })
     // After the forms, for the same reason: the handoffs of every MQL, their SLA and decisions.
-    const t0 = Date.now() // TEMP
     const handoffs = await plantHandoffs(trx, { workspaceId, rng, asOf: options.asOf, start })
-    process.stderr.write(`TEMP before ${t0 - tStart} ms, plantHandoffs ${Date.now() - t0} ms ${JSON.stringify(handoffs)}\n`)
     return { created: true as const, workspaceId, users: people.length, ...crm, ...handoffs }
   })
   // Fresh tables have no statistics until autovacuum gets to them; without them the planner

@@ -32,3 +32,32 @@ export async function insertHandoffEvent(
     })
     .execute()
 }
+
+/** Many history rows in one insert (the SLA scan's batches). */
+export async function insertHandoffEvents(
+  trx: Kysely<DB>,
+  events: readonly {
+    workspaceId: string
+    handoffId: string
+    kind: HandoffEventKind
+    actorId: string | null
+    at: Date
+    details: Record<string, unknown>
+  }[],
+) {
+  if (events.length === 0) return
+  await trx
+    .insertInto('handoffEvents')
+    .values(
+      events.map((e) => ({
+        workspaceId: e.workspaceId,
+        id: uuidv7(),
+        handoffId: e.handoffId,
+        kind: e.kind,
+        actorId: e.actorId,
+        at: e.at,
+        details: JSON.stringify(e.details),
+      })),
+    )
+    .execute()
+}

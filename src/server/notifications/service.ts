@@ -42,24 +42,44 @@ export interface NotifyInput {
  * it exists exactly when what it announces does. People who are no longer members are skipped.
  */
 export async function notify(trx: Kysely<DB>, input: NotifyInput): Promise<void> {
-  const wanted = [...new Set(input.userIds)]
-  if (wanted.length === 0) return
-  const members = await selectMemberIds(trx, input.workspaceId, wanted)
-  if (members.length === 0) return
-  await trx
-    .insertInto('notifications')
-    .values(
-      members.map((userId) => ({
-        workspaceId: input.workspaceId,
-        id: uuidv7(),
-        userId,
-        kind: input.kind,
-        title: input.title,
-        body: input.body ?? null,
-        link: input.link ?? null,
-      })),
-    )
-    .execute()
+  await notifyAll(trx, [input])
+}
+
+/**
+ * Many notifications in one go (the SLA scan's batches): one membership query per workspace and one
+ * insert, instead of two queries per notification.
+ */
+export async function notifyAll(trx: Kysely<DB>, inputs: readonly NotifyInput[]): Promise<void> {
+  const byWorkspace = new Map<string, NotifyInput[]>()
+  for (const input of inputs) {
+    byWorkspace.set(input.workspaceId, [...(byWorkspace.get(input.workspaceId) ?? []), input])
+  }
+  const rows = []
+  for (const [workspaceId, items] of byWorkspace) {
+    const wanted = [...new Set(items.flatMap((i) => i.userIds))]
+    if (wanted.length === 0) continue
+    const members = new Set(await selectMemberIds(trx, workspaceId, wanted))
+    for (const input of items) {
+      for (const userId of new Set(input.userIds)) {
+        if (!members.has(userId)) continue
+        rows.push({
+          workspaceId,
+          id: uuidv7(),
+          userId,
+          kind: input.kind,
+          title: input.title,
+          body: input.body ?? null,
+          link: input.link ?? null,
+        })
+      }
+    }
+  }
+  for (let i = 0; i < rows.length; i += 2000) {
+    await trx
+      .insertInto('notifications')
+      .values(rows.slice(i, i + 2000))
+      .execute()
+  }
 }
 
 /** The workspace's admins, who hear about what has no owner yet (e.g. an unassigned handoff). */

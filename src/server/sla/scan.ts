@@ -1,9 +1,9 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import { moveHandoff } from '../handoffs/decide.ts'
-import { handoffLink, insertHandoffEvent } from '../handoffs/events.ts'
-import { notify, workspaceAdminIds } from '../notifications/service.ts'
-import { emitWebhookEvent } from '../webhooks/events.ts'
+import { handoffLink, insertHandoffEvents } from '../handoffs/events.ts'
+import { notifyAll, workspaceAdminIds } from '../notifications/service.ts'
+import { emitWebhookEvents } from '../webhooks/events.ts'
 
 export interface ScanResult {
   firstTouchBreaches: number
@@ -100,49 +100,64 @@ async function announce(
   clock: 'first_touch' | 'decision',
   now: Date,
 ) {
+  if (rows.length === 0) return
   const names = await contactNames(trx, rows)
-  const admins = new Map<string, string[]>()
-  for (const row of rows) {
-    const name = names.get(`${row.workspaceId}:${row.contactId}`) ?? 'a contact'
-    await insertHandoffEvent(trx, {
+  const admins = await adminsOf(
+    trx,
+    rows.filter((r) => !r.ownerId),
+  )
+  const words = clockWords[clock]
+  const nameOf = (row: Flagged) => names.get(`${row.workspaceId}:${row.contactId}`) ?? 'a contact'
+  await insertHandoffEvents(
+    trx,
+    rows.map((row) => ({
       workspaceId: row.workspaceId,
       handoffId: row.id,
-      kind: clockWords[clock].event,
+      kind: words.event,
       actorId: null,
       at: now,
       details: { dueAt: row.due.toISOString(), ownerId: row.ownerId },
-    })
-    let userIds = row.ownerId ? [row.ownerId] : admins.get(row.workspaceId)
-    if (!userIds) {
-      userIds = await workspaceAdminIds(trx, row.workspaceId)
-      admins.set(row.workspaceId, userIds)
-    }
-    await notify(trx, {
+    })),
+  )
+  await notifyAll(
+    trx,
+    rows.map((row) => ({
       workspaceId: row.workspaceId,
-      userIds,
+      userIds: row.ownerId ? [row.ownerId] : (admins.get(row.workspaceId) ?? []),
       kind: `handoff.${clock}_breached`,
-      title: `${clockWords[clock].title}: ${name}`,
+      title: `${words.title}: ${nameOf(row)}`,
       body: `Due ${row.due.toISOString()}.`,
       link: handoffLink(row.id),
-    })
-    await emitWebhookEvent(
-      trx,
-      row.workspaceId,
-      'handoff.breached',
-      {
+    })),
+  )
+  await emitWebhookEvents(
+    trx,
+    rows.map((row) => ({
+      workspaceId: row.workspaceId,
+      type: 'handoff.breached' as const,
+      data: {
         handoffId: row.id,
         contactId: row.contactId,
         ownerId: row.ownerId,
         clock,
         dueAt: row.due.toISOString(),
       },
-      { text: `${clockWords[clock].title}: ${name}` },
-    )
+      text: `${words.title}: ${nameOf(row)}`,
+    })),
+  )
+}
+
+/** The admins of each workspace among the rows, one query per workspace. */
+async function adminsOf(trx: Kysely<DB>, rows: { workspaceId: string }[]) {
+  const admins = new Map<string, string[]>()
+  for (const workspaceId of new Set(rows.map((r) => r.workspaceId))) {
+    admins.set(workspaceId, await workspaceAdminIds(trx, workspaceId))
   }
+  return admins
 }
 
 async function escalate(trx: Kysely<DB>, now: Date) {
-  const rows = await sql<Flagged & { reassign: boolean | null }>`
+  const rows = await sql<Flagged & { reassign: boolean | null; managerId: string | null }>`
     with due as (
       select workspace_id, id from handoffs
       where first_touch_at is null and escalated_at is null and status <> 'rejected'
@@ -157,59 +172,68 @@ async function escalate(trx: Kysely<DB>, now: Date) {
     returning h.workspace_id as "workspaceId", h.id, h.contact_id as "contactId",
       h.owner_id as "ownerId", h.team_id as "teamId", h.escalate_at as due,
       (select reassign_on_escalation from sla_policies sp
-        where sp.workspace_id = h.workspace_id and sp.id = h.sla_policy_id) as reassign
+        where sp.workspace_id = h.workspace_id and sp.id = h.sla_policy_id) as reassign,
+      (select manager_id from teams t
+        where t.workspace_id = h.workspace_id and t.id = h.team_id) as "managerId"
   `.execute(trx)
-  const names = await contactNames(trx, rows.rows)
-  for (const row of rows.rows) {
-    const name = names.get(`${row.workspaceId}:${row.contactId}`) ?? 'a contact'
-    const manager = row.teamId
-      ? await trx
-          .selectFrom('teams')
-          .select('managerId')
-          .where('workspaceId', '=', row.workspaceId)
-          .where('id', '=', row.teamId)
-          .executeTakeFirst()
-      : undefined
-    const to = manager?.managerId
-      ? [manager.managerId]
-      : await workspaceAdminIds(trx, row.workspaceId)
-    await insertHandoffEvent(trx, {
+  const flagged = rows.rows
+  if (flagged.length === 0) return 0
+  const names = await contactNames(trx, flagged)
+  const admins = await adminsOf(
+    trx,
+    flagged.filter((r) => !r.managerId),
+  )
+  const nameOf = (row: Flagged) => names.get(`${row.workspaceId}:${row.contactId}`) ?? 'a contact'
+  const toOf = (row: (typeof flagged)[number]) =>
+    row.managerId ? [row.managerId] : (admins.get(row.workspaceId) ?? [])
+  await insertHandoffEvents(
+    trx,
+    flagged.map((row) => ({
       workspaceId: row.workspaceId,
       handoffId: row.id,
-      kind: 'escalated',
+      kind: 'escalated' as const,
       actorId: null,
       at: now,
-      details: { ownerId: row.ownerId, notified: to },
-    })
-    await notify(trx, {
+      details: { ownerId: row.ownerId, notified: toOf(row) },
+    })),
+  )
+  await notifyAll(
+    trx,
+    flagged.map((row) => ({
       workspaceId: row.workspaceId,
-      userIds: to,
+      userIds: toOf(row),
       kind: 'handoff.escalated',
-      title: `Escalated: ${name} is still untouched`,
+      title: `Escalated: ${nameOf(row)} is still untouched`,
       body: 'The first-touch window and the escalation window have both passed.',
       link: handoffLink(row.id),
-    })
-    await emitWebhookEvent(
-      trx,
-      row.workspaceId,
-      'handoff.escalated',
-      { handoffId: row.id, contactId: row.contactId, ownerId: row.ownerId, managerIds: to },
-      { text: `Escalated: ${name} is still untouched past the SLA` },
-    )
-    if (row.reassign) {
-      const handoff = await trx
-        .selectFrom('handoffs')
-        .selectAll()
-        .where('workspaceId', '=', row.workspaceId)
-        .where('id', '=', row.id)
-        .where('status', '=', 'open')
-        .executeTakeFirst()
-      if (handoff) {
-        await moveHandoff(trx, handoff, { reroute: true, note: 'escalation' }, null, now)
-      }
-    }
+    })),
+  )
+  await emitWebhookEvents(
+    trx,
+    flagged.map((row) => ({
+      workspaceId: row.workspaceId,
+      type: 'handoff.escalated' as const,
+      data: {
+        handoffId: row.id,
+        contactId: row.contactId,
+        ownerId: row.ownerId,
+        managerIds: toOf(row),
+      },
+      text: `Escalated: ${nameOf(row)} is still untouched past the SLA`,
+    })),
+  )
+  // Reassigning on escalation routes again, one by one (a policy choice, rarely on).
+  for (const row of flagged.filter((r) => r.reassign)) {
+    const handoff = await trx
+      .selectFrom('handoffs')
+      .selectAll()
+      .where('workspaceId', '=', row.workspaceId)
+      .where('id', '=', row.id)
+      .where('status', '=', 'open')
+      .executeTakeFirst()
+    if (handoff) await moveHandoff(trx, handoff, { reroute: true, note: 'escalation' }, null, now)
   }
-  return rows.rows.length
+  return flagged.length
 }
 
 async function contactNames(trx: Kysely<DB>, rows: { workspaceId: string; contactId: string }[]) {

@@ -1,4 +1,4 @@
-import { type Kysely, type SqlBool, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import type { DB } from '../db/schema.ts'
 
@@ -134,12 +134,55 @@ export async function emitWebhookEvent(
   data: Record<string, unknown>,
   options: { text?: string } = {},
 ): Promise<void> {
-  const targets = await trx
+  await emitWebhookEvents(trx, [{ workspaceId, type, data, text: options.text }])
+}
+
+/**
+ * Many events in one go (the SLA scan's batches): one subscription query per workspace and one
+ * insert of every delivery, in the caller's transaction like emitWebhookEvent.
+ */
+export async function emitWebhookEvents(
+  trx: Kysely<DB>,
+  items: readonly {
+    workspaceId: string
+    type: WebhookEventType
+    data: Record<string, unknown>
+    text?: string
+  }[],
+): Promise<void> {
+  const workspaces = [...new Set(items.map((i) => i.workspaceId))]
+  if (workspaces.length === 0) return
+  const subscriptions = await trx
     .selectFrom('webhookSubscriptions')
-    .select(['id', 'format'])
-    .where('workspaceId', '=', workspaceId)
+    .select(['workspaceId', 'id', 'format', 'eventTypes'])
+    .where('workspaceId', 'in', workspaces)
     .where('isActive', '=', true)
-    .where(sql<SqlBool>`${type} = any(event_types)`)
     .execute()
-  await queueDeliveries(trx, newEvent(workspaceId, type, data), targets, options.text)
+  if (subscriptions.length === 0) return
+  const rows = items.flatMap((item) => {
+    const targets = subscriptions.filter(
+      (s) => s.workspaceId === item.workspaceId && s.eventTypes.includes(item.type),
+    )
+    if (targets.length === 0) return []
+    const event = newEvent(item.workspaceId, item.type, item.data)
+    const now = new Date(event.createdAt)
+    return targets.map((target) => ({
+      workspaceId: event.workspaceId,
+      id: uuidv7(),
+      subscriptionId: target.id,
+      eventType: event.type,
+      eventId: event.id,
+      idempotencyKey: `${event.id}:${target.id}`,
+      payload: JSON.stringify(buildPayload(event, target.format, item.text)),
+      status: 'pending' as const,
+      nextAttemptAt: now,
+      createdAt: now,
+    }))
+  })
+  for (let i = 0; i < rows.length; i += 2000) {
+    await trx
+      .insertInto('webhookDeliveries')
+      .values(rows.slice(i, i + 2000))
+      .execute()
+  }
 }

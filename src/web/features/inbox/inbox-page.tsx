@@ -28,6 +28,7 @@ import {
   useCanWorkHandoffs,
   useHandoffCounts,
 } from './handoffs-api.ts'
+import { ScrollRegion } from './scroll-region.tsx'
 import { SlaClock } from './sla-clock.tsx'
 
 type Tab = 'mine' | 'unassigned' | 'open' | 'decided'
@@ -164,8 +165,8 @@ function HandoffList({ tab, query }: { tab: Tab; query: string }) {
   }
   return (
     <Stack gap="sm">
-      <Table.ScrollContainer minWidth={900}>
-        <Table aria-label="Handoffs" verticalSpacing="sm" highlightOnHover>
+      <ScrollRegion label="Handoffs, scrollable">
+        <Table aria-label="Handoffs" verticalSpacing="sm" highlightOnHover miw={900}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Contact</Table.Th>
@@ -182,7 +183,7 @@ function HandoffList({ tab, query }: { tab: Tab; query: string }) {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollRegion>
       {list.hasNextPage ? (
         <Group justify="center">
           <Button

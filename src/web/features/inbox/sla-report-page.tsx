@@ -11,6 +11,7 @@ import { monthLabel } from '../mql/mql-api.ts'
 import { EmptyState } from '../records/empty-state.tsx'
 import { formatMinutes } from './handoffs-api.ts'
 import { rejectionReasonLabels } from './reject-dialog.tsx'
+import { ScrollRegion } from './scroll-region.tsx'
 
 interface Ratio {
   numerator: number
@@ -176,8 +177,8 @@ function SalesSide({ report }: { report: SlaReport }) {
             hint="Open, untouched, past the window"
           />
         </SimpleGrid>
-        <Table.ScrollContainer minWidth={520}>
-          <Table aria-label="SLA per rep" striped>
+        <ScrollRegion label="SLA per rep, scrollable">
+          <Table aria-label="SLA per rep" striped fz="sm" miw={520}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Rep</Table.Th>
@@ -203,7 +204,7 @@ function SalesSide({ report }: { report: SlaReport }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollRegion>
       </Stack>
     </Paper>
   )
@@ -252,6 +253,8 @@ function MarketingSide({ report }: { report: SlaReport }) {
             data={months}
             dataKey="month"
             withLegend
+            dotProps={{ r: 5 }}
+            lineProps={{ strokeWidth: 3 }}
             series={[
               { name: 'delivered', label: 'Delivered', color: 'blue.6', type: 'bar' },
               { name: 'target', label: 'Target', color: 'orange.6', type: 'line' },
