@@ -740,16 +740,17 @@ function buildHistory(
 }
 
 /**
- * The generator stamps a contact's later stages no later than --as-of, so a few hundred MQLs share
- * that very instant; their handoffs (and the stages up to mql) are spread over the 60 hours before
- * it instead, so the inbox fills as it would have. Returns the MQLs in time order again.
+ * The generator stamps a contact's later stages no later than --as-of, so several hundred MQLs
+ * share that very instant; their handoffs (and the stages up to mql) are spread instead: one in
+ * ten over the 60 hours before it, so the inbox fills as it would have, the rest over the year
+ * before (never before the contact existed), so no month shows a spike of MQLs. Returns the MQLs
+ * in time order again.
  */
 function spreadCapped(rng: SeededRandom, world: World, leads: Mql[], now: number): Mql[] {
   const spread = leads.map((lead) => {
     if (lead.mqlAt.getTime() < now) return lead
-    const at = new Date(
-      Math.max(lead.contactCreatedAt.getTime(), now - rng.int(20, 60 * 60) * minute),
-    )
+    const back = rng.next() < 0.1 ? rng.int(20, 60 * 60) : rng.int(60 * 60, 365 * 24 * 60)
+    const at = new Date(Math.max(lead.contactCreatedAt.getTime(), now - back * minute))
     world.retimed.push({ contactId: lead.id, at: at.toISOString() })
     return { ...lead, mqlAt: at }
   })
@@ -1061,11 +1062,13 @@ function targets(
   }
   const thisMonth = DateTime.fromJSDate(asOf, { zone: setup.timeZone }).startOf('month')
   const monthOf = (offset: number) => thisMonth.plus({ months: offset }).toISODate() ?? ''
-  const recent = [-3, -2, -1].map((m) => counts.get(monthOf(m)) ?? 0)
-  const usual = recent.reduce((s, n) => s + n, 0) / recent.length
+  // This month's pace (its MQLs so far, scaled to the whole month) sets this and the next
+  // months' targets, growing 5% a month as the business does.
+  const today = DateTime.fromJSDate(asOf, { zone: setup.timeZone })
+  const pace = ((counts.get(monthOf(0)) ?? 0) * (today.daysInMonth ?? 30)) / Math.max(1, today.day)
   const rows: Insertable<DB['mqlTargets']>[] = []
   for (let offset = -11; offset <= 3; offset++) {
-    const actual = offset < 0 ? (counts.get(monthOf(offset)) ?? 0) : usual
+    const actual = offset < 0 ? (counts.get(monthOf(offset)) ?? 0) : pace * 1.05 ** offset
     rows.push({
       workspaceId,
       month: monthOf(offset),

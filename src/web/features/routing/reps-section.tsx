@@ -36,14 +36,14 @@ const fromLocalInput = (value: string) => (value ? new Date(value).toISOString()
 const limitOf = (value: number | string) => (value === '' ? null : Number(value))
 
 function status(rep: RoutingRep) {
-  if (!rep.acceptsLeads) return { label: 'Paused', color: 'gray' }
-  if (rep.isAbsent) return { label: 'Absent', color: 'yellow' }
-  if (!rep.isEligible) return { label: 'Not a seller', color: 'gray' }
+  if (!rep.acceptsLeads) return { label: 'Paused', color: 'gray.8' }
+  if (rep.isAbsent) return { label: 'Absent', color: 'grape.9' }
+  if (!rep.isEligible) return { label: 'Not a seller', color: 'gray.8' }
   if (rep.capacity !== null && rep.openCount >= rep.capacity)
-    return { label: 'Full', color: 'orange' }
+    return { label: 'Full', color: 'red.9' }
   if (rep.dailyCap !== null && rep.todayCount >= rep.dailyCap)
-    return { label: 'Cap reached', color: 'orange' }
-  return { label: 'In rotation', color: 'teal' }
+    return { label: 'Cap reached', color: 'red.9' }
+  return { label: 'In rotation', color: 'teal.9' }
 }
 
 function absence(rep: RoutingRep) {
@@ -200,8 +200,12 @@ export function RepsSection({ canManage }: { canManage: boolean }) {
                     <Table.Td>{absence(rep)}</Table.Td>
                     <Table.Td>{rep.openCount}</Table.Td>
                     <Table.Td>{rep.todayCount}</Table.Td>
-                    <Table.Td>
-                      <Badge color={s.color} variant="light">
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Badge
+                        color={s.color}
+                        variant="outline"
+                        styles={{ label: { overflow: 'visible' } }}
+                      >
                         {s.label}
                       </Badge>
                     </Table.Td>

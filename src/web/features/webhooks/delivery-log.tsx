@@ -23,9 +23,9 @@ import { useCursorList } from '../../components/use-cursor-list.ts'
 import { deliveriesQueryKey, type Webhook, type WebhookDelivery } from './types.ts'
 
 const statusBadges: Record<WebhookDelivery['status'], { label: string; color: string }> = {
-  pending: { label: 'Pending', color: 'orange' },
-  succeeded: { label: 'Delivered', color: 'teal' },
-  failed: { label: 'Failed', color: 'red' },
+  pending: { label: 'Pending', color: 'grape.9' },
+  succeeded: { label: 'Delivered', color: 'teal.9' },
+  failed: { label: 'Failed', color: 'red.9' },
 }
 
 const filters = [
@@ -139,7 +139,7 @@ export function DeliveryLog({ webhook }: { webhook: Webhook }) {
                   return (
                     <Table.Tr key={delivery.id}>
                       <Table.Td>
-                        <Badge color={badge.color} variant="light">
+                        <Badge color={badge.color} variant="outline">
                           {badge.label}
                         </Badge>
                       </Table.Td>

@@ -80,8 +80,7 @@ export function WebhooksPage() {
 function SecretNotice({ webhook, onDone }: { webhook: Webhook; onDone: () => void }) {
   return (
     <Alert
-      color="yellow"
-      variant="light"
+      variant="default"
       icon={<IconShieldLock aria-hidden="true" />}
       title={`Signing secret of “${webhook.name}”`}
       role="status"
@@ -202,7 +201,7 @@ function WebhookCard({
               <Title order={3} size="h5" id={titleId}>
                 {webhook.name}
               </Title>
-              <Badge variant="outline" color={webhook.format === 'slack' ? 'grape' : 'gray'}>
+              <Badge variant="outline" color={webhook.format === 'slack' ? 'grape.9' : 'gray.8'}>
                 {webhook.format === 'slack' ? 'Slack' : 'JSON'}
               </Badge>
               {webhook.isActive ? null : <Badge color="gray">Paused</Badge>}
@@ -228,7 +227,7 @@ function WebhookCard({
         </Group>
         <Group gap={6}>
           {webhook.eventTypes.map((type) => (
-            <Badge key={type} variant="light" title={type}>
+            <Badge key={type} variant="outline" color="blue.9" title={type}>
               {eventLabels.get(type) ?? type}
             </Badge>
           ))}
