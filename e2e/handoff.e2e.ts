@@ -124,6 +124,11 @@ describe('the handoff in the browser', () => {
     await expect(sla.textContent()).resolves.toContain('Decided in time')
     const history = sales.getByRole('region', { name: 'History' })
     await history.getByText('First touch').waitFor()
+    // The call moved the lead to attempting; the rep says they got through.
+    await sales.getByText('Lead status: Attempting').waitFor()
+    await sales.getByLabel('Lead status', { exact: true }).first().click()
+    await sales.getByRole('option', { name: 'Connected' }).click()
+    await sales.getByText('Lead status: Connected').waitFor()
     await screenshot(sales, 'handoff-accepted')
     expect(await axeViolations(sales)).toEqual([])
   })

@@ -1,10 +1,11 @@
 import { Button, Group, Radio, Select, Stack, Text, TextInput } from '@mantine/core'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { postData } from '../../api/client.ts'
+import { patchData, postData } from '../../api/client.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { notifySuccess } from '../../components/notify.ts'
 import { crmKeys, useAllMembers } from '../records/crm-queries.ts'
+import { leadStatusOptions } from '../records/labels.ts'
 import { type HandoffDetail, useCanManageHandoffs, useRefreshHandoffs } from './handoffs-api.ts'
 import { RejectDialog } from './reject-dialog.tsx'
 
@@ -88,6 +89,42 @@ export function LogCallForm({ handoff }: { handoff: HandoffDetail }) {
         ) : null}
       </Stack>
     </form>
+  )
+}
+
+/**
+ * The lead status inside mql and sal (DEFINITIONS.md): new → attempting → connected → qualified |
+ * disqualified. Logging a call moves new to attempting by itself; the rest is the rep's call.
+ */
+export function LeadStatusSelect({ handoff }: { handoff: HandoffDetail }) {
+  const refresh = useRefreshHandoffs()
+  const mutation = useMutation({
+    mutationFn: (leadStatus: string) =>
+      patchData(`/api/v1/contacts/${handoff.contact.id}`, { leadStatus }),
+    onSuccess: async () => {
+      notifySuccess('Lead status saved.')
+      await refresh()
+    },
+  })
+  const stage = handoff.contact.lifecycleStage
+  if (stage !== 'mql' && stage !== 'sal') return null
+  return (
+    <Stack gap="xs">
+      <Select
+        label="Lead status"
+        data={leadStatusOptions}
+        value={handoff.contact.leadStatus}
+        onChange={(value) => {
+          if (value) mutation.mutate(value)
+        }}
+        allowDeselect={false}
+        disabled={mutation.isPending}
+        w={240}
+      />
+      {mutation.error ? (
+        <ErrorAlert title="Could not save the lead status" error={mutation.error} />
+      ) : null}
+    </Stack>
   )
 }
 

@@ -20,7 +20,13 @@ import { recordPath } from '../records/crm-queries.ts'
 import { humanize, labelOf, leadStatusOptions, lifecycleOptions } from '../records/labels.ts'
 import { RecordSection } from '../records/record-section.tsx'
 import { useMe } from '../shell/me-context.tsx'
-import { DecisionActions, LogCallForm, QualityRating, ReassignForm } from './handoff-actions.tsx'
+import {
+  DecisionActions,
+  LeadStatusSelect,
+  LogCallForm,
+  QualityRating,
+  ReassignForm,
+} from './handoff-actions.tsx'
 import {
   eventLabels,
   formatMinutes,
@@ -103,6 +109,7 @@ function HandoffView({ handoff }: { handoff: HandoffDetail }) {
               <RecordSection title="Work this lead">
                 {canDecide ? <DecisionActions handoff={handoff} /> : null}
                 {handoff.status === 'rejected' ? null : <LogCallForm handoff={handoff} />}
+                {handoff.status === 'rejected' ? null : <LeadStatusSelect handoff={handoff} />}
                 {handoff.status === 'open' ? <ReassignForm handoff={handoff} /> : null}
                 <QualityRating handoff={handoff} />
               </RecordSection>
