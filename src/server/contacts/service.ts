@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
+import type { LifecycleState } from '../../domain/lifecycle.ts'
 import { recordAudit } from '../audit/service.ts'
 import { type Principal, requirePermission } from '../auth/principal.ts'
 import { customFilterFields, loadDefinitions } from '../custom-fields/values.ts'
 import type { Database } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
-import { openHandoff, openHandoffOf } from '../handoffs/open.ts'
+import { emitLifecycleChanged, openHandoff, openHandoffOf } from '../handoffs/open.ts'
 import { notFoundOrMerged } from '../merges/lookup.ts'
 import { changes } from '../records/fields.ts'
 import { compileFilter, parseFilterParam } from '../records/filter.ts'
@@ -147,6 +148,16 @@ async function applyPatch(
       .where('id', '=', id)
       .execute(),
   )
+  if (values.lifecycleStage !== undefined) {
+    await emitLifecycleChanged(
+      trx,
+      workspaceId,
+      id,
+      before.lifecycleStage,
+      values.lifecycleStage as LifecycleState,
+      `changed by ${principal.name}`,
+    )
+  }
   if (values.lifecycleStage === 'mql') await openManualHandoff(trx, principal, workspaceId, id)
   const { custom: _custom, ...written } = values
   await recordAudit(trx, principal, workspaceId, {

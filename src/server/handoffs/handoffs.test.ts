@@ -418,3 +418,46 @@ describe('the score hook', () => {
     expect(again).toBeNull()
   })
 })
+
+describe('lifecycle.changed', () => {
+  it('goes out for every stage change through the API, by PATCH or the lifecycle endpoint', async () => {
+    const subscriptionId = crypto.randomUUID()
+    await t.ctx.db
+      .insertInto('webhookSubscriptions')
+      .values({
+        workspaceId,
+        id: subscriptionId,
+        name: 'stages',
+        url: 'http://127.0.0.1:9/never',
+        eventTypes: ['lifecycle.changed'],
+        secret: 'whsec_test',
+      })
+      .execute()
+    const id = await contact()
+    const patched = await admin.request({
+      method: 'PATCH',
+      url: `/api/v1/contacts/${id}`,
+      workspaceId,
+      payload: { lifecycleStage: 'lead' },
+    })
+    expect(patched.statusCode, patched.body).toBe(200)
+    const moved = await admin.request({
+      method: 'POST',
+      url: `/api/v1/contacts/${id}/lifecycle`,
+      workspaceId,
+      payload: { stage: 'recycled', recycleOn: '2099-01-01' },
+    })
+    expect(moved.statusCode, moved.body).toBe(200)
+    const sent = await t.ctx.db
+      .selectFrom('webhookDeliveries')
+      .select('payload')
+      .where('subscriptionId', '=', subscriptionId)
+      .orderBy('createdAt')
+      .execute()
+    const changes = sent
+      .map((d) => (d.payload as { data: { contactId: string; from: string; to: string } }).data)
+      .filter((d) => d.contactId === id)
+      .map((d) => `${d.from}→${d.to}`)
+    expect(changes).toEqual(['null→lead', 'lead→recycled'])
+  })
+})
