@@ -28,6 +28,7 @@ import { dealRoutes } from './deals/routes.ts'
 import { AppError } from './errors.ts'
 import { exchangeRateRoutes } from './exchange-rates/routes.ts'
 import { exportRoutes } from './exports/routes.ts'
+import { feedbackRoutes } from './feedback/routes.ts'
 import { publicFormRoutes } from './forms/public-routes.ts'
 import { formRoutes } from './forms/routes.ts'
 import { handoffRoutes } from './handoffs/routes.ts'
@@ -51,7 +52,11 @@ import { personaRoutes } from './personas/routes.ts'
 import { pipelineRoutes } from './pipelines/routes.ts'
 import { privacyRoutes } from './privacy/routes.ts'
 import { productRoutes } from './products/routes.ts'
+import { alignmentRoutes } from './reports/alignment-routes.ts'
+import { funnelRoutes } from './reports/funnel-routes.ts'
+import { drillRecordsRoutes } from './reports/records-routes.ts'
 import { slaReportRoutes } from './reports/sla-routes.ts'
+import { voiceOfSalesRoutes } from './reports/voice-of-sales-routes.ts'
 import { routingRoutes } from './routing/routes.ts'
 import { savedViewRoutes } from './saved-views/routes.ts'
 import { slaRoutes } from './sla/routes.ts'
@@ -191,6 +196,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(liveTrackingRoutes(ctx))
       await v1.register(slaRoutes(ctx))
       await v1.register(slaReportRoutes(ctx))
+      await v1.register(feedbackRoutes(ctx))
+      await v1.register(voiceOfSalesRoutes(ctx))
+      await v1.register(funnelRoutes(ctx))
+      await v1.register(alignmentRoutes(ctx))
+      await v1.register(drillRecordsRoutes(ctx))
       await v1.register(notificationRoutes(ctx))
       await v1.register(mqlRoutes(ctx))
     },

@@ -10,6 +10,10 @@ import { ResetPasswordPage } from './features/auth/reset-password-page.tsx'
 import { SignInPage } from './features/auth/sign-in-page.tsx'
 import { SignUpPage } from './features/auth/sign-up-page.tsx'
 import { PipelineBoardPage } from './features/board/pipeline-board-page.tsx'
+import { BridgePage } from './features/bridge/bridge-page.tsx'
+import { FunnelPage } from './features/bridge/funnel-page.tsx'
+import { DrillRecordsPage } from './features/bridge/records-page.tsx'
+import { VoiceOfSalesPage } from './features/bridge/voice-of-sales-page.tsx'
 import { CampaignsPage } from './features/campaigns/campaigns-page.tsx'
 import { CustomFieldsPage } from './features/catalog/custom-fields-page.tsx'
 import { ExchangeRatesPage } from './features/catalog/exchange-rates-page.tsx'
@@ -21,6 +25,7 @@ import { ContactPage } from './features/contacts/contact-page.tsx'
 import { ContactsPage } from './features/contacts/contacts-page.tsx'
 import { DealPage } from './features/deals/deal-page.tsx'
 import { DealsPage } from './features/deals/deals-page.tsx'
+import { FeedbackSettingsPage } from './features/feedback/feedback-settings-page.tsx'
 import { FormPage } from './features/forms/form-page.tsx'
 import { FormsPage } from './features/forms/forms-page.tsx'
 import { ImportPage } from './features/imports/import-page.tsx'
@@ -55,9 +60,11 @@ export function App() {
       <Route path="/invite/:token" element={<AcceptInvitationPage />} />
       <Route element={<RequireSession />}>
         <Route element={<ShellLayout />}>
-          {areas.map((area) => (
-            <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
-          ))}
+          {areas
+            .filter((area) => area.path !== '/bridge')
+            .map((area) => (
+              <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
+            ))}
           <Route path="/microscope/accounts" element={<AccountsPage />} />
           <Route
             path="/microscope/accounts/duplicates"
@@ -76,7 +83,11 @@ export function App() {
           <Route path="/microscope/activities" element={<ActivitiesPage />} />
           <Route path="/microscope/inbox" element={<InboxPage />} />
           <Route path="/microscope/inbox/:id" element={<HandoffPage />} />
+          <Route path="/bridge" element={<BridgePage />} />
           <Route path="/bridge/sla" element={<SlaReportPage />} />
+          <Route path="/bridge/voice-of-sales" element={<VoiceOfSalesPage />} />
+          <Route path="/bridge/funnel" element={<FunnelPage />} />
+          <Route path="/bridge/records" element={<DrillRecordsPage />} />
           <Route path="/telescope/campaigns" element={<CampaignsPage />} />
           <Route path="/telescope/forms" element={<FormsPage />} />
           <Route path="/telescope/forms/new" element={<FormPage />} />
@@ -90,6 +101,7 @@ export function App() {
             <Route path="tracking" element={<TrackingPage />} />
             <Route path="sla" element={<SlaPage />} />
             <Route path="mql" element={<MqlSettingsPage />} />
+            <Route path="objections" element={<FeedbackSettingsPage />} />
             <Route path="write-keys" element={<Navigate to="/settings/tracking" replace />} />
             <Route path="audit-log" element={<AuditLogPage />} />
             <Route path="teams" element={<TeamsPage />} />

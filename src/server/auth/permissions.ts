@@ -31,6 +31,7 @@ export type Permission =
   | 'sla:manage'
   | 'mql:manage'
   | 'webhooks:manage'
+  | 'feedback:manage'
 
 const everyone: Permission[] = ['workspace:read', 'members:read', 'records:read']
 const editors: Permission[] = [...everyone, 'records:write']
@@ -47,6 +48,8 @@ const editors: Permission[] = [...everyone, 'records:write']
 // sla:manage (routing rules, rep capacity and absence, business calendars, SLA policies) belong to
 // sales managers and admins; mql:manage (MQL rules, monthly MQL targets) to marketing and admins;
 // webhooks:manage to admins. Marking a contact MQL by hand needs records:write.
+// The Bridge (issue 8): feedback:manage (the taxonomy of objections and competitors) belongs to
+// admins, marketing and sales managers; tagging a record needs only records:write.
 export const permissionsOf: Record<Role, readonly Permission[]> = {
   admin: [
     ...editors,
@@ -67,6 +70,7 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'sla:manage',
     'mql:manage',
     'webhooks:manage',
+    'feedback:manage',
   ],
   marketing: [
     ...editors,
@@ -75,6 +79,7 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'write_keys:manage',
     'tracking:manage',
     'mql:manage',
+    'feedback:manage',
   ],
   sales: [...editors, 'handoffs:work'],
   sales_manager: [
@@ -84,6 +89,7 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'handoffs:manage',
     'routing:manage',
     'sla:manage',
+    'feedback:manage',
   ],
   viewer: everyone,
 }

@@ -863,4 +863,39 @@ export interface DB {
   webhookSubscriptions: WebhookSubscriptionsTable
   webhookDeliveries: WebhookDeliveriesTable
   mqlTargets: MqlTargetsTable
+  feedbackTags: FeedbackTagsTable
+  feedbackTagLinks: FeedbackTagLinksTable
+  bridgeDigests: BridgeDigestsTable
+}
+
+export type FeedbackTagKind = 'objection' | 'competitor'
+export type FeedbackTagEntity = 'activity' | 'handoff' | 'deal'
+
+/** The workspace's taxonomy of objections and competitors that sales tags feedback with. */
+export interface FeedbackTagsTable {
+  workspaceId: string
+  id: string
+  kind: FeedbackTagKind
+  name: string
+  description: string | null
+  archivedAt: Timestamp | null
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface FeedbackTagLinksTable {
+  workspaceId: string
+  tagId: string
+  entity: FeedbackTagEntity
+  entityId: string
+  createdAt: Generated<Date>
+  createdBy: string | null
+}
+
+/** One row per workspace and week (its Monday) whose Bridge digest went out. */
+export interface BridgeDigestsTable {
+  workspaceId: string
+  week: ColumnType<string, string, string>
+  sentAt: Generated<Date>
+  recipients: Generated<number>
 }

@@ -18,6 +18,7 @@ import * as trackingSettings from './2026-11-27T1200-tracking-settings.ts'
 import * as forms from './2026-11-27T1300-forms.ts'
 import * as privacy from './2026-11-27T1400-privacy.ts'
 import * as handoffs from './2026-11-27T1500-handoffs.ts'
+import * as bridge from './2026-11-28T0900-bridge.ts'
 
 /** Every migration, in order. Files are frozen once merged; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T1300-forms': forms,
   '2026-11-27T1400-privacy': privacy,
   '2026-11-27T1500-handoffs': handoffs,
+  '2026-11-28T0900-bridge': bridge,
 }

@@ -6,9 +6,11 @@ import {
   IconChecklist,
   IconClockHour4,
   IconCoin,
+  IconFilter,
   IconForms,
   IconInbox,
   IconLayoutKanban,
+  IconMessageReport,
   IconSettings,
   IconSpeakerphone,
 } from '@tabler/icons-react'
@@ -36,7 +38,11 @@ const areaLinks: Record<string, { path: string; label: string; icon: Icon }[]> =
     { path: '/microscope/pipeline', label: 'Pipeline', icon: IconLayoutKanban },
     { path: '/microscope/activities', label: 'Activities', icon: IconChecklist },
   ],
-  '/bridge': [{ path: '/bridge/sla', label: 'Two-way SLA', icon: IconClockHour4 }],
+  '/bridge': [
+    { path: '/bridge/sla', label: 'Two-way SLA', icon: IconClockHour4 },
+    { path: '/bridge/voice-of-sales', label: 'Voice of sales', icon: IconMessageReport },
+    { path: '/bridge/funnel', label: 'Funnel', icon: IconFilter },
+  ],
 }
 
 export function MainNav({ onNavigate }: { onNavigate: () => void }) {
