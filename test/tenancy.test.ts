@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeApiKey } from './factories.ts'
 import { activityCases } from './tenancy/activity-cases.ts'
+import { alignmentCases } from './tenancy/alignment-cases.ts'
+import { drillCases } from './tenancy/drill-cases.ts'
 import { exportCases } from './tenancy/export-cases.ts'
+import { feedbackCases } from './tenancy/feedback-cases.ts'
 import { formCases } from './tenancy/form-cases.ts'
 import { foundationCases } from './tenancy/foundation-cases.ts'
+import { funnelCases } from './tenancy/funnel-cases.ts'
 import { handoffCases } from './tenancy/handoff-cases.ts'
 import { identityCases } from './tenancy/identity-cases.ts'
 import { importCases } from './tenancy/import-cases.ts'
@@ -16,6 +20,7 @@ import { routingCases } from './tenancy/routing-cases.ts'
 import { salesCases } from './tenancy/sales-cases.ts'
 import { slaCases } from './tenancy/sla-cases.ts'
 import { trackingCases } from './tenancy/tracking-cases.ts'
+import { voiceCases } from './tenancy/voice-cases.ts'
 import { webhookCases } from './tenancy/webhook-cases.ts'
 import { a, b, buildWorld, t } from './tenancy/world.ts'
 import { writeKeyCases } from './tenancy/write-key-cases.ts'
@@ -43,6 +48,11 @@ const parts = [
   notificationCases,
   webhookCases,
   reportCases,
+  feedbackCases,
+  voiceCases,
+  funnelCases,
+  alignmentCases,
+  drillCases,
 ]
 const cases: Record<string, () => Promise<void>> = Object.assign({}, ...parts)
 

@@ -1,0 +1,2 @@
+/** Issue 8 (the Bridge): tenancy cases of the voice operations. */
+export const voiceCases: Record<string, () => Promise<void>> = {}
