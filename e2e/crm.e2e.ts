@@ -115,7 +115,8 @@ describe('the CRM in the browser', () => {
     await dialog.getByRole('button', { name: 'Mark as lost' }).click()
     await dialog.getByText('Pick the main reason.').waitFor()
     await dialog.getByRole('combobox', { name: 'Loss reason' }).selectOption('competitor')
-    await dialog.getByLabel('Competitor').fill('Acme Automation')
+    // Exact, by role: "Objections & competitors mentioned" (the feedback tags) contains the word.
+    await dialog.getByRole('textbox', { name: 'Competitor', exact: true }).fill('Acme Automation')
     await dialog.getByRole('radio', { name: 'No', exact: true }).check()
     await dialog.getByLabel('Notes').fill('Chose a cheaper local integrator.')
     await screenshot(page, 'crm-loss-modal')
@@ -124,6 +125,10 @@ describe('the CRM in the browser', () => {
 
     const lostCard = column(page, 'Closed lost').getByRole('link', { name: otherName, exact: true })
     await lostCard.waitFor()
+    // The lost column (5 deals) refetches faster than the open columns: wait for the move there too.
+    await column(page, 'Demo')
+      .getByRole('link', { name: otherName, exact: true })
+      .waitFor({ state: 'detached' })
     expect(
       await column(page, 'Demo').getByRole('link', { name: otherName, exact: true }).count(),
     ).toBe(0)

@@ -314,4 +314,42 @@ describe('demo world', () => {
     expect(inbox.statusCode, inbox.body).toBe(200)
     expect(inbox.json().data.length).toBeGreaterThan(0)
   })
+  it('plants the feedback taxonomy and tags lost deals, rejections and calls with it', async () => {
+    const tags = await t.ctx.db
+      .selectFrom('feedbackTags')
+      .select(['kind', 'name'])
+      .orderBy('kind')
+      .orderBy('name')
+      .execute()
+    const objections = tags.filter((tag) => tag.kind === 'objection').map((tag) => tag.name)
+    expect(objections).toEqual(expect.arrayContaining(['Price too high', 'No budget this year']))
+    expect(objections).toHaveLength(8)
+    // A competitor tag for each competitor named on a lost deal.
+    const named = await t.ctx.db
+      .selectFrom('deals')
+      .select('lossCompetitor')
+      .distinct()
+      .where('lossCompetitor', 'is not', null)
+      .orderBy('lossCompetitor')
+      .execute()
+    expect(tags.filter((tag) => tag.kind === 'competitor').map((tag) => tag.name)).toEqual(
+      named.map((row) => row.lossCompetitor),
+    )
+    const links = await sql<{ entity: string; n: number }>`
+      select entity, count(distinct entity_id)::int as n from feedback_tag_links group by 1
+    `.execute(t.ctx.db)
+    const count = (entity: string) => links.rows.find((row) => row.entity === entity)?.n ?? 0
+    expect(count('deal')).toBeGreaterThan(10)
+    expect(count('handoff')).toBeGreaterThan(10)
+    expect(count('activity')).toBeGreaterThan(10)
+    // The no_budget story shows in the objections too.
+    const noBudget = await sql<{ tagged: number }>`
+      select count(*)::int as tagged from feedback_tag_links l
+      join feedback_tags t on t.workspace_id = l.workspace_id and t.id = l.tag_id
+      join handoffs h on h.workspace_id = l.workspace_id and h.id = l.entity_id
+      where l.entity = 'handoff' and h.rejection_reason = 'no_budget'
+        and t.name = 'No budget this year'
+    `.execute(t.ctx.db)
+    expect(noBudget.rows[0]?.tagged).toBeGreaterThan(5)
+  })
 })

@@ -4,6 +4,7 @@ import type { Database } from '../server/db/database.ts'
 import type { DB, Role } from '../server/db/schema.ts'
 import { seedCrm } from './crm.ts'
 import { plantDuplicates } from './crm-duplicates.ts'
+import { plantFeedback } from './crm-feedback.ts'
 import { plantForms } from './crm-forms.ts'
 import { plantHandoffs } from './crm-handoffs.ts'
 import { plantTracking } from './crm-tracking.ts'
@@ -232,6 +233,8 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
     })
     // After the forms, for the same reason: the handoffs of every MQL, their SLA and decisions.
     const handoffs = await plantHandoffs(trx, { workspaceId, rng, asOf: options.asOf, start })
+    // The Bridge (issue 8): objections and competitors tagged on lost deals, rejections and calls.
+    await plantFeedback(trx, { workspaceId, rng, asOf: options.asOf })
     return { created: true as const, workspaceId, users: people.length, ...crm, ...handoffs }
   })
   // Fresh tables have no statistics until autovacuum gets to them; without them the planner

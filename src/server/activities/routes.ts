@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
+import { TagRefSchema } from '../feedback/routes.ts'
 import { envelope, errorResponses, IdParams, listEnvelope } from '../http/schemas.ts'
 import { ListQuery } from '../records/list.ts'
 import { addMoveToTrashRoute } from '../trash/routes.ts'
@@ -35,6 +36,7 @@ export const Activity = z
     doneAt: z.string().nullable(),
     done: z.boolean(),
     outcome: z.string().nullable(),
+    tags: z.array(TagRefSchema).describe('objections and competitors mentioned'),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -7,6 +7,7 @@ import { type Principal, requirePermission } from '../auth/principal.ts'
 import type { Database } from '../db/database.ts'
 import type { ActivitiesTable, DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
+import { setFeedbackTags, TagIds, tagsOf } from '../feedback/service.ts'
 import { recordFirstTouch } from '../handoffs/decide.ts'
 import { Id } from '../http/schemas.ts'
 import { requireMember } from '../records/common.ts'
@@ -37,6 +38,7 @@ export const ActivityInput = z.object({
     .optional()
     .describe('true stamps doneAt now (if not done yet); false clears it'),
   outcome: z.string().trim().min(1).max(200).nullable().optional(),
+  tagIds: TagIds,
 })
 export type ActivityInput = z.infer<typeof ActivityInput>
 export const ActivityPatch = ActivityInput.partial()
@@ -87,7 +89,16 @@ export async function listActivities(db: Database, principal: Principal, query: 
     filter ? compileFilter(filter, activityFields) : undefined,
   ].filter((w) => w !== undefined)
   const rows = await selectActivityPage(db, workspaceId, where, sort, query.cursor, query.limit)
-  return toPage(rows, query.limit, sort, presentActivity)
+  const tags = await tagsOf(
+    db,
+    workspaceId,
+    'activity',
+    rows.slice(0, query.limit).map((row) => row.id),
+  )
+  return toPage(rows, query.limit, sort, (row) => ({
+    ...presentActivity(row),
+    tags: tags.get(row.id) ?? [],
+  }))
 }
 
 /** One live activity with the names of what it is linked to. */
@@ -95,7 +106,8 @@ export async function getActivity(db: Database, principal: Principal, id: string
   const { workspaceId } = requirePermission(principal, 'records:read')
   const row = await findActivity(db, workspaceId, id)
   if (!row) throw new AppError('not_found', 'Activity not found')
-  return presentActivity(row)
+  const tags = await tagsOf(db, workspaceId, 'activity', [id])
+  return { ...presentActivity(row), tags: tags.get(id) ?? [] }
 }
 
 type ActivityRecord = Selectable<ActivitiesTable>
@@ -175,11 +187,18 @@ export async function createActivity(db: Database, principal: Principal, input: 
       .execute()
     await syncActivityTouchpoint(trx, workspaceId, id)
     await recordFirstTouch(trx, workspaceId, { id, ...values })
+    const tags = input.tagIds?.length
+      ? await setFeedbackTags(trx, principal, workspaceId, 'activity', id, input.tagIds)
+      : []
     await recordAudit(trx, principal, workspaceId, {
       action: 'activity.create',
       targetType: 'activity',
       targetId: id,
-      details: { type: values.type, subject: values.subject },
+      details: {
+        type: values.type,
+        subject: values.subject,
+        ...(tags.length > 0 ? { tags: tags.map((tag) => tag.name) } : {}),
+      },
     })
   })
   return getActivity(db, principal, id)
@@ -205,11 +224,18 @@ export async function updateActivity(
       .execute()
     await syncActivityTouchpoint(trx, workspaceId, id)
     await recordFirstTouch(trx, workspaceId, { id, ...values })
+    const tags =
+      patch.tagIds !== undefined
+        ? await setFeedbackTags(trx, principal, workspaceId, 'activity', id, patch.tagIds)
+        : undefined
     await recordAudit(trx, principal, workspaceId, {
       action: 'activity.update',
       targetType: 'activity',
       targetId: id,
-      details: changes(before, values),
+      details: {
+        ...changes(before, values),
+        ...(tags ? { tags: { to: tags.map((tag) => tag.name) } } : {}),
+      },
     })
   })
   return getActivity(db, principal, id)

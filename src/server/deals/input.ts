@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { TagIds } from '../feedback/service.ts'
 import { Id } from '../http/schemas.ts'
 import { Currency, ExternalRef, IsoDate, MinorUnits } from '../records/fields.ts'
 
@@ -70,6 +71,7 @@ export const DealInput = z.object({
   custom: z.record(z.string(), z.unknown()).optional(),
   contacts: z.array(DealContactInput).max(100).optional().describe('the whole buying group'),
   lineItems: z.array(LineItemInput).max(200).optional().describe('all line items, in order'),
+  tagIds: TagIds,
   ...ExternalRef,
 })
 export type DealInput = z.infer<typeof DealInput>

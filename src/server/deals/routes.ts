@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
+import { TagRefSchema } from '../feedback/routes.ts'
 import { envelope, errorResponses, Id, IdParams, listEnvelope } from '../http/schemas.ts'
 import { ListQuery } from '../records/list.ts'
 import { addMoveToTrashRoute } from '../trash/routes.ts'
@@ -47,6 +48,7 @@ export const Deal = z
     marketingCouldHelp: z.string().nullable(),
     needs: z.array(z.string()),
     sourceCampaignId: z.string().nullable(),
+    tags: z.array(TagRefSchema).describe('objections and competitors mentioned'),
     custom: CustomValues,
     externalSource: z.string().nullable(),
     externalId: z.string().nullable(),

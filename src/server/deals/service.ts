@@ -4,6 +4,7 @@ import { customFilterFields, loadDefinitions } from '../custom-fields/values.ts'
 import type { Database } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
+import { tagsOf } from '../feedback/service.ts'
 import { compileFilter, parseFilterParam } from '../records/filter.ts'
 import { type ListQuery, parseSort, searchCondition, toPage } from '../records/list.ts'
 import { moveToTrash } from '../trash/move-to-trash.ts'
@@ -38,7 +39,16 @@ export async function listDeals(db: Database, principal: Principal, query: ListQ
   const sort = parseSort(query.sort, dealSorts, '-updatedAt')
   const where = await dealConditions(db, workspaceId, query)
   const rows = await selectDealPage(db, workspaceId, where, sort, query.cursor, query.limit)
-  return toPage(rows, query.limit, sort, presentDeal)
+  const tags = await tagsOf(
+    db,
+    workspaceId,
+    'deal',
+    rows.slice(0, query.limit).map((row) => row.id),
+  )
+  return toPage(rows, query.limit, sort, (row) => ({
+    ...presentDeal(row),
+    tags: tags.get(row.id) ?? [],
+  }))
 }
 
 /** One deal with its account, owner, stage, stage history, buying group and line items. */
@@ -46,13 +56,15 @@ export async function getDeal(db: Kysely<DB>, principal: Principal, id: string) 
   const { workspaceId } = requirePermission(principal, 'records:read')
   const row = await findDeal(db, workspaceId, id)
   if (!row) throw new AppError('not_found', 'Deal not found')
-  const [history, contacts, lineItems] = await Promise.all([
+  const [history, contacts, lineItems, tags] = await Promise.all([
     selectStageHistory(db, workspaceId, id),
     selectDealContacts(db, workspaceId, id),
     selectLineItems(db, workspaceId, id),
+    tagsOf(db, workspaceId, 'deal', [id]),
   ])
   return {
     ...presentDeal(row),
+    tags: tags.get(id) ?? [],
     stageHistory: history.map(presentStageChange),
     contacts: contacts.map(presentDealContact),
     lineItems: lineItems.map(presentLineItem),

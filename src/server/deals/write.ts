@@ -6,6 +6,7 @@ import type { Database } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import { getBaseCurrency } from '../exchange-rates/service.ts'
+import { setFeedbackTags } from '../feedback/service.ts'
 import { changes } from '../records/fields.ts'
 import { emitWebhookEvent } from '../webhooks/events.ts'
 import type { DealInput, DealPatch } from './input.ts'
@@ -26,8 +27,9 @@ const changedBy = (principal: Principal) => (principal.kind === 'user' ? princip
  * Creates a deal in the stage given (default: the default pipeline's first open stage), with its
  * buying group and line items; its first stage change (from nothing) starts its stage history.
  */
-export async function createDeal(db: Database, principal: Principal, input: DealInput) {
+export async function createDeal(db: Database, principal: Principal, given: DealInput) {
   const { workspaceId } = requirePermission(principal, 'records:write')
+  const { tagIds, ...input } = given
   const id = uuidv7()
   await db.transaction().execute(async (trx) => {
     const { values, contacts, lineItems } = await checkLinks(trx, workspaceId, input)
@@ -59,12 +61,21 @@ export async function createDeal(db: Database, principal: Principal, input: Deal
     })
     if (contacts) await replaceDealContacts(trx, workspaceId, id, contacts)
     if (lineItems) await replaceLineItems(trx, workspaceId, id, lineItems)
+    const tags = tagIds?.length
+      ? await setFeedbackTags(trx, principal, workspaceId, 'deal', id, tagIds)
+      : []
     if (stage.isWon || stage.isLost) await emitDealClosed(trx, workspaceId, id, stage.isWon)
     await recordAudit(trx, principal, workspaceId, {
       action: 'deal.create',
       targetType: 'deal',
       targetId: id,
-      details: { name: input.name, stageId: stage.id, amount: values.amount ?? 0, currency },
+      details: {
+        name: input.name,
+        stageId: stage.id,
+        amount: values.amount ?? 0,
+        currency,
+        ...(tags.length > 0 ? { tags: tags.map((tag) => tag.name) } : {}),
+      },
     })
   })
   return getDeal(db, principal, id)
@@ -88,8 +99,9 @@ async function applyPatch(
   principal: Principal,
   workspaceId: string,
   before: LockedDeal,
-  patch: DealPatch,
+  given: DealPatch,
 ) {
+  const { tagIds, ...patch } = given
   const { values, contacts, lineItems } = await checkLinks(trx, workspaceId, patch, before.custom)
   const target = await targetStage(trx, principal, workspaceId, patch, before)
   const current = await findStageFlags(trx, workspaceId, before.stageId)
@@ -135,6 +147,10 @@ async function applyPatch(
   }
   if (contacts) await replaceDealContacts(trx, workspaceId, before.id, contacts)
   if (lineItems) await replaceLineItems(trx, workspaceId, before.id, lineItems)
+  const tags =
+    tagIds !== undefined
+      ? await setFeedbackTags(trx, principal, workspaceId, 'deal', before.id, tagIds)
+      : undefined
   const { contacts: _c, lineItems: _l, custom: _custom, ...fields } = patch
   await recordAudit(trx, principal, workspaceId, {
     action: 'deal.update',
@@ -149,6 +165,7 @@ async function applyPatch(
       ...(patch.custom !== undefined ? { custom: { to: patch.custom } } : {}),
       ...(contacts ? { contacts: { to: contacts.map((c) => c.contactId) } } : {}),
       ...(lineItems ? { lineItems: { to: lineItems.length } } : {}),
+      ...(tags ? { tags: { to: tags.map((tag) => tag.name) } } : {}),
     },
   })
 }

@@ -13,6 +13,7 @@ import { selectWorkspaceDate } from '../contacts/queries.ts'
 import type { Database } from '../db/database.ts'
 import type { DB, HandoffsTable } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
+import { setFeedbackTags } from '../feedback/service.ts'
 import { notify, workspaceAdminIds } from '../notifications/service.ts'
 import { requireMember } from '../records/common.ts'
 import { enterLifecycleStage } from '../records/fields.ts'
@@ -160,6 +161,8 @@ export interface Rejection {
   outcome?: RejectionOutcome
   recycleOn?: string
   note?: string
+  /** Objections and competitors the contact mentioned (feedback tags, docs/feedback.md). */
+  tagIds?: string[]
 }
 
 /**
@@ -235,7 +238,16 @@ export async function rejectHandoff(
         `handoff rejected: ${input.reason}`,
       )
     }
-    const details = { reason: input.reason, outcome, recycleOn, note: input.note ?? null }
+    const tags = input.tagIds?.length
+      ? await setFeedbackTags(trx, principal, workspaceId, 'handoff', id, input.tagIds)
+      : []
+    const details = {
+      reason: input.reason,
+      outcome,
+      recycleOn,
+      note: input.note ?? null,
+      ...(tags.length > 0 ? { tags } : {}),
+    }
     await insertHandoffEvent(trx, {
       workspaceId,
       handoffId: id,

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { rejectionReasons } from '../../domain/handoff.ts'
 import { allLifecycleStates } from '../../domain/lifecycle.ts'
 import type { AppContext } from '../context.ts'
+import { TagIds } from '../feedback/service.ts'
 import { envelope, errorResponses, Id, IdParams } from '../http/schemas.ts'
 import { IsoDate } from '../records/fields.ts'
 import { acceptHandoff, rateHandoff, reassignHandoff, rejectHandoff } from './decide.ts'
@@ -98,6 +99,7 @@ export const RejectBody = z
     outcome: z.enum(['recycle', 'disqualify']).optional(),
     recycleOn: IsoDate.optional(),
     note: z.string().trim().max(2000).optional(),
+    tagIds: TagIds,
   })
   .strict()
 

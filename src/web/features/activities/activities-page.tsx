@@ -1,4 +1,6 @@
 import { formatDateTime } from '../../components/format.ts'
+import type { TagRef } from '../feedback/feedback-api.ts'
+import { TagBadges } from '../feedback/tag-picker.tsx'
 import { crmKeys, recordPath } from '../records/crm-queries.ts'
 import { activityTypeOptions, labelOf } from '../records/labels.ts'
 import type { ListConfig } from '../records/list-config.ts'
@@ -47,6 +49,13 @@ const activityList: ListConfig<ActivityRow> = {
     { key: 'account', label: 'Account', render: (a) => a.account?.name ?? '—', isDefault: true },
     { key: 'deal', label: 'Deal', render: (a) => a.deal?.name ?? '—' },
     { key: 'outcome', label: 'Outcome', render: (a) => a.outcome ?? '—' },
+    {
+      key: 'tags',
+      label: 'Objections & competitors',
+      // tags (issue 8) are not yet in records/types.ts' ActivityRow.
+      render: (a) => <TagBadges tags={(a as ActivityRow & { tags?: TagRef[] }).tags} />,
+      isDefault: true,
+    },
     { key: 'owner', label: 'Owner', render: (a) => a.owner?.name ?? '—', isDefault: true },
   ],
   filterFields: [

@@ -12,6 +12,7 @@ import { type FormEvent, useState } from 'react'
 import { postData } from '../../api/client.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { notifySuccess } from '../../components/notify.ts'
+import { TagPicker } from '../feedback/tag-picker.tsx'
 import { crmKeys } from '../records/crm-queries.ts'
 import { activityTypeOptions, humanize } from '../records/labels.ts'
 import type { Activity, ActivityType } from '../records/types.ts'
@@ -38,6 +39,7 @@ export function QuickAddActivity({ links }: { links: ActivityLinks }) {
   const [body, setBody] = useState('')
   const [dueAt, setDueAt] = useState('')
   const [done, setDone] = useState(false)
+  const [tagIds, setTagIds] = useState<string[]>([])
   const [error, setError] = useState<string | null>(null)
   const mutation = useMutation({
     mutationFn: (input: Record<string, unknown>) => postData<Activity>('/api/v1/activities', input),
@@ -47,6 +49,7 @@ export function QuickAddActivity({ links }: { links: ActivityLinks }) {
       setBody('')
       setDueAt('')
       setDone(false)
+      setTagIds([])
       await queryClient.invalidateQueries({ queryKey: crmKeys.timeline })
       await queryClient.invalidateQueries({ queryKey: crmKeys.activities })
     },
@@ -67,6 +70,7 @@ export function QuickAddActivity({ links }: { links: ActivityLinks }) {
       ...links,
       ...(isTask && dueAt ? { dueAt: new Date(dueAt).toISOString() } : {}),
       ...(isTask ? { done } : {}),
+      ...(!isTask && tagIds.length > 0 ? { tagIds } : {}),
     })
   }
 
@@ -113,7 +117,9 @@ export function QuickAddActivity({ links }: { links: ActivityLinks }) {
               mb={8}
             />
           </Group>
-        ) : null}
+        ) : (
+          <TagPicker value={tagIds} onChange={setTagIds} />
+        )}
         <Group justify="flex-end">
           <Button type="submit" size="xs" loading={mutation.isPending}>
             Log {humanize(type).toLowerCase()}

@@ -7,6 +7,8 @@ import { formatDate } from '../../components/format.ts'
 import { notifySuccess } from '../../components/notify.ts'
 import { QuickAddActivity } from '../activities/quick-add-activity.tsx'
 import { RecordTimeline } from '../activities/timeline.tsx'
+import type { TagRef } from '../feedback/feedback-api.ts'
+import { TagBadges } from '../feedback/tag-picker.tsx'
 import { crmKeys, recordPath, useCustomFields, usePipelines } from '../records/crm-queries.ts'
 import { forecastCategoryOptions, humanize, labelOf } from '../records/labels.ts'
 import { formatMoney } from '../records/money.ts'
@@ -55,6 +57,8 @@ export function DealPage() {
         const stages = pipeline?.stages ?? []
         const stage = stages.find((s) => s.id === deal.stageId)
         const isLost = stage?.isLost ?? deal.stage?.isLost ?? false
+        // tags: the objections and competitors mentioned (issue 8); not yet in records/types.ts.
+        const tags = (deal as DealDetail & { tags?: TagRef[] }).tags ?? []
         return (
           <RecordView
             entity="deal"
@@ -92,6 +96,11 @@ export function DealPage() {
                 {isLost ? (
                   <RecordSection title="Why it was lost">
                     <LossPanel deal={deal} />
+                  </RecordSection>
+                ) : null}
+                {tags.length > 0 ? (
+                  <RecordSection title="Objections & competitors">
+                    <TagBadges tags={tags} />
                   </RecordSection>
                 ) : null}
                 <RecordDetails
@@ -170,6 +179,7 @@ export function DealPage() {
               error={moveMutation.error}
               onSubmit={(loss) => move.confirm(loss)}
               onClose={move.cancel}
+              currentTags={tags}
             />
             <WonModal
               opened={move.pending?.stage.isWon === true}

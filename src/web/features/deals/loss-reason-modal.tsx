@@ -13,6 +13,8 @@ import {
 import { IconThumbUp } from '@tabler/icons-react'
 import { type FormEvent, useEffect, useState } from 'react'
 import { ErrorAlert } from '../../components/error-alert.tsx'
+import type { TagRef } from '../feedback/feedback-api.ts'
+import { TagPicker } from '../feedback/tag-picker.tsx'
 import { lossReasonOptions, marketingCouldHelpOptions } from '../records/labels.ts'
 import type { MarketingCouldHelp } from '../records/types.ts'
 
@@ -21,6 +23,8 @@ export interface LossDetails {
   lossCompetitor: string | null
   lossNotes: string | null
   marketingCouldHelp: MarketingCouldHelp
+  /** The objections and competitors mentioned; absent leaves the deal's tags as they are. */
+  tagIds?: string[]
 }
 
 interface LossReasonModalProps {
@@ -31,6 +35,8 @@ interface LossReasonModalProps {
   error: unknown
   onSubmit: (details: LossDetails) => void
   onClose: () => void
+  /** The deal's feedback tags so far: the picker starts from them. */
+  currentTags?: TagRef[]
 }
 
 /**
@@ -38,8 +44,10 @@ interface LossReasonModalProps {
  * the competitor when that is the reason, and whether marketing could have helped.
  */
 export function LossReasonModal(props: LossReasonModalProps) {
-  const { opened, dealName, stageName, loading, error, onSubmit, onClose } = props
+  const { opened, dealName, stageName, loading, error, onSubmit, onClose, currentTags } = props
   const [reason, setReason] = useState('')
+  const [tagIds, setTagIds] = useState<string[]>([])
+  const currentIds = (currentTags ?? []).map((tag) => tag.id).join(',')
   const [competitor, setCompetitor] = useState('')
   const [couldHelp, setCouldHelp] = useState('')
   const [notes, setNotes] = useState('')
@@ -50,9 +58,10 @@ export function LossReasonModal(props: LossReasonModalProps) {
       setCompetitor('')
       setCouldHelp('')
       setNotes('')
+      setTagIds(currentIds ? currentIds.split(',') : [])
       setProblems({})
     }
-  }, [opened])
+  }, [opened, currentIds])
 
   const submit = (event: FormEvent) => {
     event.preventDefault()
@@ -67,6 +76,7 @@ export function LossReasonModal(props: LossReasonModalProps) {
       lossCompetitor: reason === 'competitor' ? competitor.trim() : null,
       lossNotes: notes.trim() || null,
       marketingCouldHelp: couldHelp as MarketingCouldHelp,
+      ...(tagIds.length > 0 || currentIds ? { tagIds } : {}),
     })
   }
 
@@ -128,6 +138,7 @@ export function LossReasonModal(props: LossReasonModalProps) {
               ))}
             </Group>
           </Radio.Group>
+          <TagPicker value={tagIds} onChange={setTagIds} current={currentTags} />
           <Textarea
             label="Notes"
             description="What happened, in a sentence or two"

@@ -16,6 +16,8 @@ import { formatDate, formatDateTime } from '../../components/format.ts'
 import { PageLoader } from '../../components/page-loader.tsx'
 import { useDocumentTitle } from '../../components/use-document-title.ts'
 import { RecordTimeline } from '../activities/timeline.tsx'
+import type { TagRef } from '../feedback/feedback-api.ts'
+import { TagBadges } from '../feedback/tag-picker.tsx'
 import { recordPath } from '../records/crm-queries.ts'
 import { humanize, labelOf, leadStatusOptions, lifecycleOptions } from '../records/labels.ts'
 import { RecordSection } from '../records/record-section.tsx'
@@ -139,8 +141,18 @@ function HandoffView({ handoff }: { handoff: HandoffDetail }) {
   )
 }
 
+/** The objections and competitors tagged on the rejection (kept in its event's details). */
+function rejectionTags(handoff: HandoffDetail): TagRef[] {
+  const own = (handoff as HandoffDetail & { tags?: TagRef[] }).tags
+  if (own) return own
+  const event = handoff.events.findLast((e) => e.kind === 'rejected')
+  const tags = event?.details.tags
+  return Array.isArray(tags) ? (tags as TagRef[]) : []
+}
+
 function RejectionSummary({ handoff }: { handoff: HandoffDetail }) {
   const reason = handoff.rejectionReason ?? ''
+  const tags = rejectionTags(handoff)
   return (
     <RecordSection title="Rejection">
       <Text>
@@ -150,6 +162,7 @@ function RejectionSummary({ handoff }: { handoff: HandoffDetail }) {
           : ' — disqualified'}
       </Text>
       {handoff.rejectionNote ? <Text c="dimmed">“{handoff.rejectionNote}”</Text> : null}
+      <TagBadges tags={tags} />
     </RecordSection>
   )
 }

@@ -5,6 +5,7 @@ import { type FormEvent, useState } from 'react'
 import { postData } from '../../api/client.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { notifySuccess } from '../../components/notify.ts'
+import { TagPicker } from '../feedback/tag-picker.tsx'
 import { type HandoffDetail, useRefreshHandoffs } from './handoffs-api.ts'
 
 /** DEFINITIONS.md "Reasons for rejecting a lead": each reason's default outcome. */
@@ -49,6 +50,7 @@ export function RejectDialog({
   const [outcome, setOutcome] = useState<Outcome>('recycle')
   const [recycleOn, setRecycleOn] = useState(() => dayjs().add(90, 'day').format('YYYY-MM-DD'))
   const [note, setNote] = useState('')
+  const [tagIds, setTagIds] = useState<string[]>([])
   const [missingReason, setMissingReason] = useState(false)
   const mutation = useMutation({
     mutationFn: (body: Record<string, unknown>) =>
@@ -75,6 +77,7 @@ export function RejectDialog({
       outcome,
       ...(outcome === 'recycle' && recycleOn ? { recycleOn } : {}),
       ...(note.trim() ? { note: note.trim() } : {}),
+      ...(tagIds.length > 0 ? { tagIds } : {}),
     })
   }
 
@@ -120,6 +123,7 @@ export function RejectDialog({
               min={dayjs().format('YYYY-MM-DD')}
             />
           ) : null}
+          <TagPicker value={tagIds} onChange={setTagIds} />
           <Textarea
             label="Note for marketing"
             autosize
