@@ -40,6 +40,15 @@ const SlaMetrics = z
 
 const Ref = z.object({ id: z.string(), name: z.string() })
 
+const SlaLinks = z
+  .object({
+    unworked: z.string().describe('Drill-down to the group’s unworked handoffs (/bridge/records)'),
+    missed: z
+      .string()
+      .describe('Drill-down to the group’s handoffs that missed the first-touch window'),
+  })
+  .meta({ id: 'SlaLinks' })
+
 export const SlaReport = z
   .object({
     from: z.string(),
@@ -47,7 +56,15 @@ export const SlaReport = z
     timeZone: z.string(),
     asOf: z.string(),
     overall: SlaMetrics,
-    byOwner: z.array(SlaMetrics.extend({ owner: Ref.nullable().describe('null: unassigned') })),
+    byOwner: z.array(
+      SlaMetrics.extend({ owner: Ref.nullable().describe('null: unassigned'), links: SlaLinks }),
+    ),
+    byTeam: z.array(
+      SlaMetrics.extend({
+        team: Ref.nullable().describe('The handoff’s team; null: no team'),
+        links: SlaLinks,
+      }),
+    ),
     byCampaign: z.array(SlaMetrics.extend({ campaign: Ref.nullable() })),
     marketing: z.array(
       z.object({

@@ -139,6 +139,8 @@ beforeAll(async () => {
   await backdate(ids.H2 as string, { decidedAt: '2026-10-06T10:00:00Z' })
   await backdate(ids.H4 as string, { decidedAt: '2026-10-08T10:00:00Z' })
   await backdate(ids.H5 as string, { decidedAt: '2026-10-05T09:30:00Z' })
+  // H4 left its team (routed before teams existed, say): it belongs to "No team".
+  await backdate(ids.H4 as string, { teamId: null })
 })
 
 afterAll(async () => {
@@ -196,6 +198,36 @@ describe('the two-way SLA report', () => {
     ).toEqual(['Webinar', null])
     expect(data.byCampaign[0].acceptanceRate).toEqual(ratio(1, 2))
     expect(data.byCampaign[0].attainment).toEqual(ratio(1, 3))
+  })
+
+  it('breaks the same down per team (no team last), with links to unworked and missed handoffs', async () => {
+    const data = await report('from=2026-10-01&to=2026-10-31')
+    expect(
+      data.byTeam.map((row: { team: { name: string } | null }) => row.team?.name ?? null),
+    ).toEqual(['Inbound', null])
+    const [inbound, none] = data.byTeam
+    // Inbound: H1, H2, H3, H5, H6. Met: H1; missed: H2, H3, H6; unworked: H3, H6.
+    expect(inbound.handoffs).toBe(5)
+    expect(inbound.attainment).toEqual(ratio(1, 4))
+    expect(inbound.unworked).toBe(2)
+    expect(inbound.acceptanceRate).toEqual(ratio(1, 3))
+    // No team: H4 alone, touched in time and rejected.
+    expect(none.handoffs).toBe(1)
+    expect(none.attainment).toEqual(ratio(1, 1))
+    expect(none.unworked).toBe(0)
+    const range = 'kind=handoffs&from=2026-10-01&to=2026-10-31'
+    expect(inbound.links).toEqual({
+      unworked: `/bridge/records?${range}&teamId=${inbound.team.id}&sla=unworked`,
+      missed: `/bridge/records?${range}&teamId=${inbound.team.id}&sla=missed`,
+    })
+    expect(none.links.unworked).toBe(`/bridge/records?${range}&teamId=none&sla=unworked`)
+    const repARow = data.byOwner.find(
+      (row: { owner: { id: string } | null }) => row.owner?.id === repA.userId,
+    )
+    expect(repARow.links.missed).toBe(`/bridge/records?${range}&ownerId=${repA.userId}&sla=missed`)
+    expect(data.byOwner.at(-1).links.unworked).toBe(
+      `/bridge/records?${range}&ownerId=none&sla=unworked`,
+    )
   })
 
   it('shows marketing’s side: MQLs delivered per month against the target, and their acceptance', async () => {

@@ -13,6 +13,7 @@ import { type Principal, requirePermission } from '../auth/principal.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import { loadPolicyCalendars } from '../sla/resolve.ts'
+import { drillLink } from './bridge-common.ts'
 
 export interface Ratio {
   numerator: number
@@ -189,9 +190,14 @@ async function selectHandoffs(db: Kysely<DB>, workspaceId: string, tz: string, r
     .leftJoin('campaigns as cp', (j) =>
       j.onRef('cp.workspaceId', '=', 'h.workspaceId').onRef('cp.id', '=', 'h.campaignId'),
     )
+    .leftJoin('teams as tm', (j) =>
+      j.onRef('tm.workspaceId', '=', 'h.workspaceId').onRef('tm.id', '=', 'h.teamId'),
+    )
     .select([
       'h.ownerId',
       'o.name as ownerName',
+      'h.teamId',
+      'tm.name as teamName',
       'h.campaignId',
       'cp.name as campaignName',
       'h.status',
@@ -225,6 +231,14 @@ function groupBy<K>(rows: readonly Fact[], key: (row: Fact) => K) {
     else groups.set(k, [row])
   }
   return groups
+}
+
+/** Drill-down links (/bridge/records, kind handoffs) to a group's unworked and missed handoffs. */
+function slaLinks(range: Range, filter: { ownerId: string } | { teamId: string }) {
+  return {
+    unworked: drillLink('handoffs', range, { ...filter, sla: 'unworked' }),
+    missed: drillLink('handoffs', range, { ...filter, sla: 'missed' }),
+  }
 }
 
 /**
@@ -269,10 +283,26 @@ export async function getSlaReport(
     .map((group) => {
       const first = group[0] as Fact
       const owner = first.ownerId ? { id: first.ownerId, name: first.ownerName ?? '' } : null
-      return { owner, ...slaMetrics(group, now) }
+      return {
+        owner,
+        ...slaMetrics(group, now),
+        links: slaLinks(range, { ownerId: first.ownerId ?? 'none' }),
+      }
     })
     // Reps by name; the unassigned queue last.
     .sort((x, y) => (x.owner?.name ?? '\uffff').localeCompare(y.owner?.name ?? '\uffff'))
+  const byTeam = [...groupBy(facts, (r) => r.teamId).values()]
+    .map((group) => {
+      const first = group[0] as Fact
+      const team = first.teamId ? { id: first.teamId, name: first.teamName ?? '' } : null
+      return {
+        team,
+        ...slaMetrics(group, now),
+        links: slaLinks(range, { teamId: first.teamId ?? 'none' }),
+      }
+    })
+    // Teams by name; handoffs without a team ("No team") last.
+    .sort((x, y) => (x.team?.name ?? '\uffff').localeCompare(y.team?.name ?? '\uffff'))
   const byCampaign = [...groupBy(facts, (r) => r.campaignId).values()]
     .map((group) => {
       const first = group[0] as Fact
@@ -313,6 +343,7 @@ export async function getSlaReport(
     asOf: now.toISOString(),
     overall: slaMetrics(facts, now),
     byOwner,
+    byTeam,
     byCampaign,
     marketing,
   }

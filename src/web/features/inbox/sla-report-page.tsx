@@ -1,8 +1,18 @@
 import '@mantine/charts/styles.css'
 import { BarChart, CompositeChart } from '@mantine/charts'
-import { Group, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core'
+import {
+  Anchor,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
-import { useSearchParams } from 'react-router'
+import { Link, useSearchParams } from 'react-router'
 import { getData } from '../../api/client.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { LoadingRows } from '../../components/loading-rows.tsx'
@@ -35,12 +45,21 @@ interface SlaMetrics {
   reMqlRate: Ratio
 }
 
+/** Drill-downs (/bridge/records) to a rep's or team's unworked and missed handoffs. */
+interface SlaLinks {
+  unworked: string
+  missed: string
+}
+
+type Ref = { id: string; name: string }
+
 interface SlaReport {
   from: string
   to: string
   timeZone: string
   overall: SlaMetrics
-  byOwner: (SlaMetrics & { owner: { id: string; name: string } | null })[]
+  byOwner: (SlaMetrics & { owner: Ref | null; links: SlaLinks })[]
+  byTeam: (SlaMetrics & { team: Ref | null; links: SlaLinks })[]
   marketing: {
     month: string
     delivered: number
@@ -177,36 +196,94 @@ function SalesSide({ report }: { report: SlaReport }) {
             hint="Open, untouched, past the window"
           />
         </SimpleGrid>
-        <ScrollRegion label="SLA per rep, scrollable">
-          <Table aria-label="SLA per rep" striped fz="sm" miw={520}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Rep</Table.Th>
-                <Table.Th ta="right">Handoffs</Table.Th>
-                <Table.Th ta="right">Attainment</Table.Th>
-                <Table.Th ta="right">Decision SLA</Table.Th>
-                <Table.Th ta="right">Median touch</Table.Th>
-                <Table.Th ta="right">Unworked</Table.Th>
-                <Table.Th ta="right">Accepted</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {report.byOwner.map((row) => (
-                <Table.Tr key={row.owner?.id ?? 'unassigned'}>
-                  <Table.Td>{row.owner?.name ?? 'Unassigned'}</Table.Td>
-                  <Table.Td ta="right">{row.handoffs}</Table.Td>
-                  <Table.Td ta="right">{percent(row.attainment)}</Table.Td>
-                  <Table.Td ta="right">{percent(row.decisionSla)}</Table.Td>
-                  <Table.Td ta="right">{minutes(row.timeToFirstTouch.medianMinutes)}</Table.Td>
-                  <Table.Td ta="right">{row.unworked}</Table.Td>
-                  <Table.Td ta="right">{percent(row.acceptanceRate)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollRegion>
+        <SlaTable
+          label="SLA per rep"
+          heading="Rep"
+          rows={report.byOwner.map((row) => ({
+            key: row.owner?.id ?? 'unassigned',
+            name: row.owner?.name ?? 'Unassigned',
+            ...row,
+          }))}
+        />
+        <Title order={3} size="h4">
+          By team
+        </Title>
+        <SlaTable
+          label="SLA per team"
+          heading="Team"
+          rows={report.byTeam.map((row) => ({
+            key: row.team?.id ?? 'none',
+            name: row.team?.name ?? 'No team',
+            ...row,
+          }))}
+        />
       </Stack>
     </Paper>
+  )
+}
+
+/** A number that opens the records behind it; plain text when there are none. */
+function DrillNumber({ value, to, label }: { value: number; to: string; label: string }) {
+  if (value === 0) return <>0</>
+  return (
+    <Anchor component={Link} to={to} aria-label={label}>
+      {value}
+    </Anchor>
+  )
+}
+
+function SlaTable({
+  label,
+  heading,
+  rows,
+}: {
+  label: string
+  heading: string
+  rows: (SlaMetrics & { key: string; name: string; links: SlaLinks })[]
+}) {
+  return (
+    <ScrollRegion label={`${label}, scrollable`}>
+      <Table aria-label={label} striped fz="sm" miw={600}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{heading}</Table.Th>
+            <Table.Th ta="right">Handoffs</Table.Th>
+            <Table.Th ta="right">Attainment</Table.Th>
+            <Table.Th ta="right">Missed</Table.Th>
+            <Table.Th ta="right">Decision SLA</Table.Th>
+            <Table.Th ta="right">Median touch</Table.Th>
+            <Table.Th ta="right">Unworked</Table.Th>
+            <Table.Th ta="right">Accepted</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((row) => (
+            <Table.Tr key={row.key}>
+              <Table.Td>{row.name}</Table.Td>
+              <Table.Td ta="right">{row.handoffs}</Table.Td>
+              <Table.Td ta="right">{percent(row.attainment)}</Table.Td>
+              <Table.Td ta="right">
+                <DrillNumber
+                  value={row.attainment.denominator - row.attainment.numerator}
+                  to={row.links.missed}
+                  label={`Handoffs of ${row.name} that missed the first-touch window`}
+                />
+              </Table.Td>
+              <Table.Td ta="right">{percent(row.decisionSla)}</Table.Td>
+              <Table.Td ta="right">{minutes(row.timeToFirstTouch.medianMinutes)}</Table.Td>
+              <Table.Td ta="right">
+                <DrillNumber
+                  value={row.unworked}
+                  to={row.links.unworked}
+                  label={`Unworked MQLs of ${row.name}`}
+                />
+              </Table.Td>
+              <Table.Td ta="right">{percent(row.acceptanceRate)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </ScrollRegion>
   )
 }
 
