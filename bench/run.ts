@@ -1,3 +1,4 @@
+import { benchBridge } from './bridge.ts'
 import { benchContactsList } from './contacts-list.ts'
 import { benchDuplicates } from './duplicates.ts'
 import { benchExport } from './export.ts'
@@ -19,6 +20,7 @@ const benchmarks: Record<string, () => Promise<BenchReport>> = {
   duplicates: () => benchDuplicates(),
   ingest: () => benchIngest(),
   sla: () => benchSla(),
+  bridge: () => benchBridge(),
 }
 
 stopChildrenOnSignal()

@@ -1,4 +1,5 @@
 import type PgBoss from 'pg-boss'
+import { digestBaseUrl, sendWeeklyDigests } from '../bridge/digest.ts'
 import type { AppContext } from '../context.ts'
 import { reengageRecycled } from '../handoffs/reengage.ts'
 import { registerImportJobs } from '../imports/job.ts'
@@ -45,5 +46,18 @@ export async function registerJobs(boss: PgBoss, ctx: AppContext): Promise<void>
   await boss.schedule('lifecycle.reengage', '7 * * * *')
   await boss.work('lifecycle.reengage', async () => {
     await reengageRecycled(ctx.db)
+  })
+
+  // The Bridge's weekly digest (issue 8): hourly, so each workspace gets it on Monday at 08:xx in
+  // its own time zone (half-hour zones too); bridge_digests makes it once per workspace and week.
+  await boss.createQueue('bridge.digest')
+  await boss.schedule('bridge.digest', '5 * * * *')
+  await boss.work('bridge.digest', async () => {
+    await sendWeeklyDigests({
+      db: ctx.db,
+      mailer: ctx.mailer,
+      baseUrl: digestBaseUrl(ctx.env),
+      log: ctx.log,
+    })
   })
 }

@@ -1,7 +1,8 @@
 import nodemailer from 'nodemailer'
 
 export interface Mailer {
-  send(to: string, subject: string, text: string): Promise<void>
+  /** `html`, when given, is sent beside the plain text as a multipart/alternative email. */
+  send(to: string, subject: string, text: string, html?: string): Promise<void>
 }
 
 export interface MailLogger {
@@ -12,6 +13,7 @@ export interface MailLogger {
 export function createMailer(smtpUrl: string | undefined, log: MailLogger): Mailer {
   if (!smtpUrl) {
     return {
+      // The plain-text part carries the same content and links as the HTML one: only it is logged.
       send: async (to, subject, text) => {
         log.info(
           { email: { to, subject, text } },
@@ -22,8 +24,14 @@ export function createMailer(smtpUrl: string | undefined, log: MailLogger): Mail
   }
   const transport = nodemailer.createTransport(smtpUrl)
   return {
-    send: async (to, subject, text) => {
-      await transport.sendMail({ from: 'Tandem <no-reply@tandem.local>', to, subject, text })
+    send: async (to, subject, text, html) => {
+      await transport.sendMail({
+        from: 'Tandem <no-reply@tandem.local>',
+        to,
+        subject,
+        text,
+        ...(html === undefined ? {} : { html }),
+      })
     },
   }
 }

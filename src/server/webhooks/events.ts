@@ -12,6 +12,7 @@ export const webhookEventTypes = [
   'lifecycle.changed',
   'deal.won',
   'deal.lost',
+  'bridge.digest',
 ] as const
 export type WebhookEventType = (typeof webhookEventTypes)[number]
 /** `ping` is never subscribed to: it is what "Send test" delivers to one subscription. */
@@ -43,6 +44,7 @@ const headlines: Record<WebhookDeliveryType, string> = {
   'lifecycle.changed': 'Lifecycle stage changed',
   'deal.won': 'Deal won',
   'deal.lost': 'Deal lost',
+  'bridge.digest': 'Bridge weekly digest',
   ping: 'Test delivery from Tandem',
 }
 
