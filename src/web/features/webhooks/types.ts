@@ -41,6 +41,7 @@ export const eventTypeOptions = [
   { value: 'lifecycle.changed', label: 'Lifecycle stage changed' },
   { value: 'deal.won', label: 'Deal won' },
   { value: 'deal.lost', label: 'Deal lost' },
+  { value: 'bridge.digest', label: 'Bridge weekly digest' },
 ] as const
 
 export const formatOptions = [
