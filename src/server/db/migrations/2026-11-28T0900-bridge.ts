@@ -40,5 +40,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     create index if not exists deals_closed_at_idx on deals (workspace_id, closed_at)
       where closed_at is not null;
+
+    -- The funnel and the MQL→SQL part read (record, entry time) of one stage's entries: covering.
+    drop index if exists lifecycle_entries_stage_idx;
+    create index lifecycle_entries_stage_idx on lifecycle_entries (workspace_id, entity, stage, entered_at)
+      include (record_id, is_reentry);
   `.execute(db)
 }
