@@ -28,7 +28,7 @@ export function groupByParam<const T extends readonly [BridgeGrouping, ...Bridge
   allowed: T,
 ) {
   return z
-    .enum(allowed, { error: () => `groupBy: must be one of ${allowed.join(', ')}` })
+    .enum(allowed, { error: () => `must be one of ${allowed.join(', ')}` })
     .optional()
     .describe(`Group rows by ${allowed.join(', ')}; omitted: one group for everything`)
 }

@@ -1,5 +1,4 @@
 import { formatDateTime } from '../../components/format.ts'
-import type { TagRef } from '../feedback/feedback-api.ts'
 import { TagBadges } from '../feedback/tag-picker.tsx'
 import { crmKeys, recordPath } from '../records/crm-queries.ts'
 import { activityTypeOptions, labelOf } from '../records/labels.ts'
@@ -52,8 +51,7 @@ const activityList: ListConfig<ActivityRow> = {
     {
       key: 'tags',
       label: 'Objections & competitors',
-      // tags (issue 8) are not yet in records/types.ts' ActivityRow.
-      render: (a) => <TagBadges tags={(a as ActivityRow & { tags?: TagRef[] }).tags} />,
+      render: (a) => <TagBadges tags={a.tags} />,
       isDefault: true,
     },
     { key: 'owner', label: 'Owner', render: (a) => a.owner?.name ?? '—', isDefault: true },

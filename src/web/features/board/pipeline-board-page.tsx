@@ -231,6 +231,7 @@ export function PipelineBoardPage() {
         opened={move.pending?.stage.isLost === true}
         dealName={move.pending?.deal.name ?? ''}
         stageName={move.pending?.stage.name ?? ''}
+        currentTags={move.pending?.deal.tags}
         loading={mutation.isPending}
         error={mutation.error}
         onSubmit={(loss) => move.confirm(loss)}

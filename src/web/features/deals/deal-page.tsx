@@ -7,7 +7,6 @@ import { formatDate } from '../../components/format.ts'
 import { notifySuccess } from '../../components/notify.ts'
 import { QuickAddActivity } from '../activities/quick-add-activity.tsx'
 import { RecordTimeline } from '../activities/timeline.tsx'
-import type { TagRef } from '../feedback/feedback-api.ts'
 import { TagBadges } from '../feedback/tag-picker.tsx'
 import { crmKeys, recordPath, useCustomFields, usePipelines } from '../records/crm-queries.ts'
 import { forecastCategoryOptions, humanize, labelOf } from '../records/labels.ts'
@@ -57,8 +56,7 @@ export function DealPage() {
         const stages = pipeline?.stages ?? []
         const stage = stages.find((s) => s.id === deal.stageId)
         const isLost = stage?.isLost ?? deal.stage?.isLost ?? false
-        // tags: the objections and competitors mentioned (issue 8); not yet in records/types.ts.
-        const tags = (deal as DealDetail & { tags?: TagRef[] }).tags ?? []
+        const tags = deal.tags ?? []
         return (
           <RecordView
             entity="deal"

@@ -1,4 +1,5 @@
 /** Shapes of the CRM records as the API answers them (ARCHITECTURE.md, API conventions). */
+import type { TagRef } from '../feedback/feedback-api.ts'
 
 export interface Ref {
   id: string
@@ -121,6 +122,8 @@ export type MarketingCouldHelp = 'yes' | 'no' | 'unsure'
 export interface Deal {
   id: string
   name: string
+  /** Objections and competitors mentioned (issue 8). */
+  tags?: TagRef[]
   accountId: string | null
   account: Ref | null
   pipelineId: string
@@ -221,6 +224,8 @@ export interface Persona {
 
 /** An activity as lists show it: with the names of what it is about. */
 export interface ActivityRow extends Activity {
+  /** Objections and competitors mentioned (issue 8). */
+  tags?: TagRef[]
   contact: Ref | null
   account: Ref | null
   deal: Ref | null
