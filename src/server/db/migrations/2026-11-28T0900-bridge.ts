@@ -45,5 +45,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     drop index if exists lifecycle_entries_stage_idx;
     create index lifecycle_entries_stage_idx on lifecycle_entries (workspace_id, entity, stage, entered_at)
       include (record_id, is_reentry);
+    -- Cohorts leave out deleted and merged contacts: few, so a partial index finds them at once.
+    create index contacts_gone_idx on contacts (workspace_id, id)
+      where deleted_at is not null or merged_into is not null;
   `.execute(db)
 }
