@@ -8,6 +8,7 @@ import { benchIngest } from './ingest.ts'
 import { stopChildrenOnSignal } from './processes.ts'
 import { type BenchReport, formatTable, isMet } from './report.ts'
 import { benchRestart } from './restart.ts'
+import { benchScoring } from './scoring.ts'
 import { benchSla } from './sla.ts'
 
 // `npm run bench` runs every benchmark; `npm run bench -- http` only the ones named.
@@ -21,6 +22,7 @@ const benchmarks: Record<string, () => Promise<BenchReport>> = {
   ingest: () => benchIngest(),
   sla: () => benchSla(),
   bridge: () => benchBridge(),
+  scoring: () => benchScoring(),
 }
 
 stopChildrenOnSignal()

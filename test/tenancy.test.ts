@@ -5,6 +5,7 @@ import { alignmentCases } from './tenancy/alignment-cases.ts'
 import { drillCases } from './tenancy/drill-cases.ts'
 import { exportCases } from './tenancy/export-cases.ts'
 import { feedbackCases } from './tenancy/feedback-cases.ts'
+import { fitCases } from './tenancy/fit-cases.ts'
 import { formCases } from './tenancy/form-cases.ts'
 import { foundationCases } from './tenancy/foundation-cases.ts'
 import { funnelCases } from './tenancy/funnel-cases.ts'
@@ -15,9 +16,11 @@ import { mergeCases } from './tenancy/merge-cases.ts'
 import { notificationCases } from './tenancy/notification-cases.ts'
 import { privacyCases } from './tenancy/privacy-cases.ts'
 import { recordsCases } from './tenancy/records-cases.ts'
+import { regretCases } from './tenancy/regret-cases.ts'
 import { reportCases } from './tenancy/report-cases.ts'
 import { routingCases } from './tenancy/routing-cases.ts'
 import { salesCases } from './tenancy/sales-cases.ts'
+import { scoringCases } from './tenancy/scoring-cases.ts'
 import { slaCases } from './tenancy/sla-cases.ts'
 import { trackingCases } from './tenancy/tracking-cases.ts'
 import { voiceCases } from './tenancy/voice-cases.ts'
@@ -53,6 +56,9 @@ const parts = [
   funnelCases,
   alignmentCases,
   drillCases,
+  scoringCases,
+  fitCases,
+  regretCases,
 ]
 const cases: Record<string, () => Promise<void>> = Object.assign({}, ...parts)
 

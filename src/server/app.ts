@@ -29,6 +29,7 @@ import { AppError } from './errors.ts'
 import { exchangeRateRoutes } from './exchange-rates/routes.ts'
 import { exportRoutes } from './exports/routes.ts'
 import { feedbackRoutes } from './feedback/routes.ts'
+import { fitRoutes } from './fit/routes.ts'
 import { publicFormRoutes } from './forms/public-routes.ts'
 import { formRoutes } from './forms/routes.ts'
 import { handoffRoutes } from './handoffs/routes.ts'
@@ -55,10 +56,12 @@ import { productRoutes } from './products/routes.ts'
 import { alignmentRoutes } from './reports/alignment-routes.ts'
 import { funnelRoutes } from './reports/funnel-routes.ts'
 import { drillRecordsRoutes } from './reports/records-routes.ts'
+import { regretRoutes } from './reports/regret-routes.ts'
 import { slaReportRoutes } from './reports/sla-routes.ts'
 import { voiceOfSalesRoutes } from './reports/voice-of-sales-routes.ts'
 import { routingRoutes } from './routing/routes.ts'
 import { savedViewRoutes } from './saved-views/routes.ts'
+import { scoringRoutes } from './scoring/routes.ts'
 import { slaRoutes } from './sla/routes.ts'
 import { teamRoutes } from './teams/routes.ts'
 import { touchpointRoutes } from './touchpoints/routes.ts'
@@ -201,6 +204,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(funnelRoutes(ctx))
       await v1.register(alignmentRoutes(ctx))
       await v1.register(drillRecordsRoutes(ctx))
+      await v1.register(scoringRoutes(ctx))
+      await v1.register(fitRoutes(ctx))
+      await v1.register(regretRoutes(ctx))
       await v1.register(notificationRoutes(ctx))
       await v1.register(mqlRoutes(ctx))
     },

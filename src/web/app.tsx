@@ -35,7 +35,9 @@ import { SlaReportPage } from './features/inbox/sla-report-page.tsx'
 import { DuplicatesPage } from './features/merges/duplicates-page.tsx'
 import { MqlSettingsPage } from './features/mql/mql-settings-page.tsx'
 import { NotificationsPage } from './features/notifications/notifications-page.tsx'
+import { RegretPage } from './features/regret/regret-page.tsx'
 import { RoutingPage } from './features/routing/routing-page.tsx'
+import { ScoringSettingsPage } from './features/scoring/scoring-settings-page.tsx'
 import { ApiKeysPage } from './features/settings/api-keys-page.tsx'
 import { AuditLogPage } from './features/settings/audit-log-page.tsx'
 import { MembersPage } from './features/settings/members-page.tsx'
@@ -88,6 +90,7 @@ export function App() {
           <Route path="/bridge/voice-of-sales" element={<VoiceOfSalesPage />} />
           <Route path="/bridge/funnel" element={<FunnelPage />} />
           <Route path="/bridge/records" element={<DrillRecordsPage />} />
+          <Route path="/reports/regret" element={<RegretPage />} />
           <Route path="/telescope/campaigns" element={<CampaignsPage />} />
           <Route path="/telescope/forms" element={<FormsPage />} />
           <Route path="/telescope/forms/new" element={<FormPage />} />
@@ -102,6 +105,7 @@ export function App() {
             <Route path="sla" element={<SlaPage />} />
             <Route path="mql" element={<MqlSettingsPage />} />
             <Route path="objections" element={<FeedbackSettingsPage />} />
+            <Route path="scoring" element={<ScoringSettingsPage />} />
             <Route path="write-keys" element={<Navigate to="/settings/tracking" replace />} />
             <Route path="audit-log" element={<AuditLogPage />} />
             <Route path="teams" element={<TeamsPage />} />

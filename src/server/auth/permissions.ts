@@ -32,6 +32,8 @@ export type Permission =
   | 'mql:manage'
   | 'webhooks:manage'
   | 'feedback:manage'
+  | 'scoring:manage'
+  | 'fit:override'
 
 const everyone: Permission[] = ['workspace:read', 'members:read', 'records:read']
 const editors: Permission[] = [...everyone, 'records:write']
@@ -50,6 +52,9 @@ const editors: Permission[] = [...everyone, 'records:write']
 // webhooks:manage to admins. Marking a contact MQL by hand needs records:write.
 // The Bridge (issue 8): feedback:manage (the taxonomy of objections and competitors) belongs to
 // admins, marketing and sales managers; tagging a record needs only records:write.
+// Scores and product fit (issue 9): scoring:manage (scoring rules, the half-life, the product-fit
+// threshold) belongs to admins and marketing; fit:override (moving a poor-fit deal into a proposal
+// or later stage, with a written reason) to sales managers and admins.
 export const permissionsOf: Record<Role, readonly Permission[]> = {
   admin: [
     ...editors,
@@ -71,6 +76,8 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'mql:manage',
     'webhooks:manage',
     'feedback:manage',
+    'scoring:manage',
+    'fit:override',
   ],
   marketing: [
     ...editors,
@@ -80,6 +87,7 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'tracking:manage',
     'mql:manage',
     'feedback:manage',
+    'scoring:manage',
   ],
   sales: [...editors, 'handoffs:work'],
   sales_manager: [
@@ -90,6 +98,7 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'routing:manage',
     'sla:manage',
     'feedback:manage',
+    'fit:override',
   ],
   viewer: everyone,
 }

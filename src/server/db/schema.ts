@@ -201,6 +201,10 @@ export interface AccountsTable extends Stamped, SoftDeleted {
   dupName: DuplicateKey
   /** Ingestion (issue 5): the group's traits as the last group call sent them. */
   traits: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>
+  /** Scores and product fit (issue 9): when the customer churned, was refunded or downgraded. */
+  churnedOn: ColumnType<string | null, string | null | undefined, string | null>
+  refundedOn: ColumnType<string | null, string | null | undefined, string | null>
+  downgradedOn: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ContactsTable extends Stamped, SoftDeleted {
@@ -348,6 +352,18 @@ export interface DealsTable extends Stamped, SoftDeleted {
   externalSource: string | null
   externalId: string | null
   search: ColumnType<string, never, never>
+  /** Product fit (issue 9): the lowest line's fit 0-100 (null: no lines), and each line's reasons. */
+  productFit: number | null
+  fitDetails: ColumnType<DealLineFit[], string | undefined, string>
+  /** productFit when the deal was won (regret: won while flagged poor fit). */
+  wonFit: number | null
+  /** A sales manager's override of the poor-fit guard: who, why, when. */
+  fitOverrideBy: string | null
+  fitOverrideReason: string | null
+  fitOverrideAt: Timestamp | null
+  churnedOn: ColumnType<string | null, string | null | undefined, string | null>
+  refundedOn: ColumnType<string | null, string | null | undefined, string | null>
+  downgradedOn: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface DealStageChangesTable {
@@ -866,6 +882,11 @@ export interface DB {
   feedbackTags: FeedbackTagsTable
   feedbackTagLinks: FeedbackTagLinksTable
   bridgeDigests: BridgeDigestsTable
+  scoringRules: ScoringRulesTable
+  scoringSettings: ScoringSettingsTable
+  contactScores: ContactScoresTable
+  scoreHistory: ScoreHistoryTable
+  scoreQueue: ScoreQueueTable
 }
 
 export type FeedbackTagKind = 'objection' | 'competitor'
@@ -898,4 +919,80 @@ export interface BridgeDigestsTable {
   week: ColumnType<string, string, string>
   sentAt: Generated<Date>
   recipients: Generated<number>
+}
+
+/** One deal line's product fit (DEFINITIONS.md "Product fit"), as stored in deals.fit_details. */
+export interface DealLineFit {
+  productId: string
+  productName: string
+  /** 0-100; 50 when the product's profile has no criteria (fit unknown). */
+  fit: number
+  /** Plain words for each criterion that did not match or is unknown, e.g. "employees 12 outside 200-5000". */
+  reasons: string[]
+}
+
+export type ScoringRuleKind = 'fit' | 'engagement'
+
+/**
+ * A scoring rule (DEFINITIONS.md "Scores"). condition: for fit, a filter of the filter language
+ * over contacts; for engagement, a touch condition (src/domain/scoring.ts TouchCondition).
+ */
+export interface ScoringRulesTable {
+  workspaceId: string
+  id: string
+  kind: ScoringRuleKind
+  name: string
+  position: Generated<number>
+  condition: JsonValue<unknown>
+  points: number
+  isActive: Generated<boolean>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+/** A workspace's scoring settings; defaults (30 days, 40) while it has no row. */
+export interface ScoringSettingsTable {
+  workspaceId: string
+  /** numeric(7,2): pg returns it as text. */
+  halfLifeDays: ColumnType<string, number | string | undefined, number | string>
+  productFitThreshold: Generated<number>
+  updatedAt: Generated<Date>
+}
+
+/** One fired rule in a score's explanation; points are decayed for engagement, rounded to 0.1. */
+export interface ScoreReason {
+  ruleId: string
+  kind: ScoringRuleKind
+  name: string
+  points: number
+  /** Engagement: how many touches matched. */
+  touches?: number
+}
+
+export interface ContactScoresTable {
+  workspaceId: string
+  contactId: string
+  fit: number
+  engagement: number
+  explanation: ColumnType<ScoreReason[], string | undefined, string>
+  scoredAt: Generated<Date>
+}
+
+export type ScoreCause = 'rules' | 'touch' | 'record' | 'decay' | 'manual'
+
+export interface ScoreHistoryTable {
+  workspaceId: string
+  contactId: string
+  recordedAt: Generated<Date>
+  fit: number
+  engagement: number
+  cause: ScoreCause
+}
+
+/** Contacts waiting to be rescored (filled by triggers, drained by the scoring worker). */
+export interface ScoreQueueTable {
+  workspaceId: string
+  contactId: string
+  cause: Generated<ScoreCause>
+  queuedAt: Generated<Date>
 }

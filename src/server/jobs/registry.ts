@@ -3,6 +3,7 @@ import { digestBaseUrl, sendWeeklyDigests } from '../bridge/digest.ts'
 import type { AppContext } from '../context.ts'
 import { reengageRecycled } from '../handoffs/reengage.ts'
 import { registerImportJobs } from '../imports/job.ts'
+import { registerScoringJobs } from '../scoring/jobs.ts'
 import { runSlaScan } from '../sla/scan.ts'
 import { purgeTrash } from '../trash/purge.ts'
 import { registerWebhookJobs } from '../webhooks/deliver.ts'
@@ -31,6 +32,8 @@ export async function registerJobs(boss: PgBoss, ctx: AppContext): Promise<void>
 
   await registerImportJobs(boss, ctx)
   await registerWebhookJobs(boss, ctx)
+  // Scores (issue 9): rescoring within seconds of a change, and the nightly decay.
+  await registerScoringJobs(boss, ctx)
 
   // The handoff's clocks (issue 7): breaches and escalations are flagged within a minute.
   await boss.createQueue('sla.scan')

@@ -2,6 +2,7 @@ import { NavLink, Stack } from '@mantine/core'
 import {
   type Icon,
   IconAddressBook,
+  IconArrowBackUp,
   IconBuildingSkyscraper,
   IconChecklist,
   IconClockHour4,
@@ -43,6 +44,7 @@ const areaLinks: Record<string, { path: string; label: string; icon: Icon }[]> =
     { path: '/bridge/voice-of-sales', label: 'Voice of sales', icon: IconMessageReport },
     { path: '/bridge/funnel', label: 'Funnel', icon: IconFilter },
   ],
+  '/reports': [{ path: '/reports/regret', label: 'Regret rate', icon: IconArrowBackUp }],
 }
 
 export function MainNav({ onNavigate }: { onNavigate: () => void }) {
