@@ -5,10 +5,14 @@
  * of a handoff is its trigger touch's, else its contact's lead-creation touch's; a deal's campaign
  * is its source campaign and its channel its primary contact's lead-creation touch's; a contact's
  * campaign and channel are its lead-creation touch's; segments by account employees (DEFINITIONS).
+ * A deal's team is its owner's teams; its products those of its lines; regret (issue 9) is the
+ * regret report's (src/domain/regret.ts): mature won deals that churned, were refunded or
+ * downgraded within 180 days of closing (deal's or account's date) or were won poor fit.
  */
 import { type RawBuilder, sql } from 'kysely'
 import { DateTime } from 'luxon'
 import { lifecycleStages } from '../../domain/lifecycle.ts'
+import { lastMatureDay, regretWindowDays } from '../../domain/regret.ts'
 import { AppError } from '../errors.ts'
 import type { BridgeRange, DrillKind } from './bridge-common.ts'
 
@@ -37,6 +41,8 @@ export interface DrillFilters {
   stage?: string | undefined
   reached?: string | undefined
   notReached?: string | undefined
+  regret?: 'yes' | 'no' | undefined
+  productId?: string | undefined
 }
 
 /** Which filters each kind accepts; any other is refused naming it, never silently ignored. */
@@ -63,6 +69,9 @@ export const filtersOf: Record<DrillKind, readonly (keyof DrillFilters)[]> = {
     'channel',
     'segment',
     'ownerId',
+    'teamId',
+    'productId',
+    'regret',
     'tagId',
     'month',
   ],
@@ -204,11 +213,42 @@ export const dealChannel = sql`(select ${lcTouch('pc', 'channel')} from deal_con
   join contacts pc on pc.workspace_id = dc.workspace_id and pc.id = dc.contact_id
   where dc.workspace_id = d.workspace_id and dc.deal_id = d.id and dc.is_primary limit 1)`
 
+/** What the regret filter needs: the workspace's product-fit threshold and today (its time zone). */
+export interface RegretContext {
+  threshold: number
+  /** YYYY-MM-DD of the workspace time zone. */
+  today: string
+}
+
+/**
+ * A won deal `d` (account `a`) is regretted (src/domain/regret.ts regretOf, in SQL): a churn,
+ * refund or downgrade date of the deal or its account in [closing day, closing day + 180 days], or
+ * a won fit below the threshold. Closing days are of the workspace time zone.
+ */
+export function regrettedSql(timeZone: string, threshold: number): Condition {
+  const closedOn = sql`(d.closed_at at time zone ${timeZone})::date`
+  const within = (column: string) =>
+    sql`(${sql.raw(column)} is not null and ${sql.raw(column)} >= ${closedOn}
+      and ${sql.raw(column)} <= ${closedOn} + ${regretWindowDays}::int)`
+  const dates = ['churned_on', 'refunded_on', 'downgraded_on'].flatMap((c) => [
+    within(`d.${c}`),
+    within(`a.${c}`),
+  ])
+  return sql`(${sql.join(dates, sql` or `)}
+    or (d.won_fit is not null and d.won_fit < ${threshold}::int))`
+}
+
+/** Mature: closed at least 180 days before today (closing day ≤ today − 180 days). */
+export function matureSql(timeZone: string, today: string): Condition {
+  return sql`(d.closed_at at time zone ${timeZone})::date <= ${lastMatureDay(today)}::date`
+}
+
 /** Conditions on deals `d` (stage `s`, account `a`) closed in the window. */
 export function dealConditions(
   workspaceId: string,
   range: BridgeRange,
   f: DrillFilters,
+  regret?: RegretContext,
 ): Condition[] {
   const { start, end } = windowOf(range, f.month)
   const where: Condition[] = [
@@ -233,6 +273,28 @@ export function dealConditions(
   if (f.channel) where.push(channelIs(dealChannel, f.channel))
   if (f.segment) where.push(segmentIs(sql`a.employees`, f.segment))
   if (f.ownerId) where.push(idOrNone(sql`d.owner_id`, f.ownerId))
+  if (f.teamId) {
+    const inTeam = (team: Condition) => sql`exists (select 1 from team_members tm
+      where tm.workspace_id = d.workspace_id and tm.user_id = d.owner_id ${team})`
+    where.push(
+      f.teamId === 'none' ? sql`not ${inTeam(sql``)}` : inTeam(sql`and tm.team_id = ${f.teamId}`),
+    )
+  }
+  if (f.productId) {
+    const withLine = (product: Condition) => sql`exists (select 1 from deal_line_items li
+      where li.workspace_id = d.workspace_id and li.deal_id = d.id ${product})`
+    where.push(
+      f.productId === 'none'
+        ? sql`not ${withLine(sql``)}`
+        : withLine(sql`and li.product_id = ${f.productId}`),
+    )
+  }
+  if (f.regret) {
+    if (!regret) throw new Error('dealConditions: the regret filter needs its context')
+    const regretted = regrettedSql(range.timeZone, regret.threshold)
+    where.push(sql`s.is_won`, matureSql(range.timeZone, regret.today))
+    where.push(f.regret === 'yes' ? regretted : sql`not ${regretted}`)
+  }
   if (f.tagId) {
     where.push(sql`exists (select 1 from feedback_tag_links l where l.workspace_id = d.workspace_id
       and l.entity = 'deal' and l.entity_id = d.id and l.tag_id = ${f.tagId})`)

@@ -12,6 +12,7 @@ import {
   type DrillFilters,
   dealConditions,
   handoffConditions,
+  type RegretContext,
   reachedAt,
 } from './records-filters.ts'
 
@@ -104,8 +105,9 @@ export async function queryDeals(
   range: BridgeRange,
   filters: DrillFilters,
   page: { limit: number; after: Keyset | undefined },
+  regret?: RegretContext,
 ) {
-  const where = and(dealConditions(workspaceId, range, filters))
+  const where = and(dealConditions(workspaceId, range, filters, regret))
   const from = sql`from deals d
     join stages s on s.workspace_id = d.workspace_id and s.id = d.stage_id
     left join accounts a on a.workspace_id = d.workspace_id and a.id = d.account_id`

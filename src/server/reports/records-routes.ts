@@ -30,7 +30,17 @@ const DrillQuery = BridgeRangeQuery.extend({
   channel: word.optional().describe('A channel slug; none: without a channel'),
   segment: oneOf(segments).optional(),
   ownerId: uuidOrNone.optional().describe('none: unassigned'),
-  teamId: uuidOrNone.optional(),
+  teamId: uuidOrNone
+    .optional()
+    .describe("handoffs: the handoff's team; deals and contacts: the owner's teams; none: no team"),
+  productId: uuidOrNone
+    .optional()
+    .describe('deals: with a line of this product; none: without lines'),
+  regret: oneOf(['yes', 'no'])
+    .optional()
+    .describe(
+      'deals: mature won deals (closed at least 180 days ago) that are (yes) or are not (no) regretted: churned, refunded or downgraded within 180 days of closing (the deal or its account), or won while flagged poor fit',
+    ),
   status: oneOf(handoffStatuses).optional().describe('handoffs'),
   reason: word.optional().describe('handoffs: a rejection reason'),
   sla: oneOf(slaStates).optional().describe('handoffs: first-touch SLA state'),

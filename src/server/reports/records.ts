@@ -5,7 +5,9 @@
  *   teamId, status (open|accepted|rejected|decided), reason, sla (met|missed|unworked), rated,
  *   tagId, month.
  * - kind=deals: deals CLOSED in [from, to]; filters outcome, lossReason, competitor,
- *   marketingCouldHelp (yes|no|unsure|known), campaignId, channel, segment, ownerId, tagId, month.
+ *   marketingCouldHelp (yes|no|unsure|known), campaignId, channel, segment, ownerId, teamId (the
+ *   owner's teams), productId (a line of that product; none: no lines), regret (yes|no: mature won
+ *   deals that are or are not regretted, as the regret report counts them), tagId, month.
  * - kind=contacts: contacts that ENTERED `stage` in [from, to] (each once, at its first entry, not
  *   counting re-entries, as the funnel does; merged and deleted contacts aside);
  *   filters stage (required), reached / notReached (a later stage within 90 days), campaignId,
@@ -13,12 +15,15 @@
  * Newest first, keyset pages; the count is a separate query over the same conditions.
  */
 import type { Kysely } from 'kysely'
+import { DateTime } from 'luxon'
 import { firstTouchState } from '../../domain/handoff.ts'
+import { regretWindowDays } from '../../domain/regret.ts'
 import { type Principal, requirePermission } from '../auth/principal.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import { contactName } from '../handoffs/open.ts'
 import { decodeCursor, encodeCursor } from '../http/pagination.ts'
+import { loadScoringSettings } from '../scoring/settings.ts'
 import { bridgeRange, type DrillKind, workspaceTimeZone } from './bridge-common.ts'
 import { checkFilters, type DrillFilters } from './records-filters.ts'
 import { queryContacts, queryDeals, queryHandoffs } from './records-query.ts'
@@ -41,7 +46,7 @@ const segmentWords: Record<string, string> = {
 async function nameOf(
   db: Kysely<DB>,
   workspaceId: string,
-  table: 'campaigns' | 'teams' | 'feedbackTags',
+  table: 'campaigns' | 'teams' | 'feedbackTags' | 'products',
   id: string,
 ) {
   const row = await db
@@ -109,6 +114,23 @@ async function describe(
   if (f.sla === 'missed') parts.push('first touch SLA missed')
   if (f.sla === 'unworked') parts.push('unworked past the SLA')
   if (f.rated) parts.push(f.rated === 'yes' ? 'quality rated' : 'quality not rated')
+  if (f.productId) {
+    parts.push(
+      f.productId === 'none'
+        ? 'no product'
+        : `product “${await nameOf(db, workspaceId, 'products', f.productId)}”`,
+    )
+  }
+  if (f.regret === 'yes') {
+    parts.push(
+      `regretted (mature, won; churned, refunded or downgraded within ${regretWindowDays} days, or won poor fit)`,
+    )
+  }
+  if (f.regret === 'no') {
+    parts.push(
+      `not regretted (mature, won; no churn, refund or downgrade within ${regretWindowDays} days, not won poor fit)`,
+    )
+  }
   if (f.tagId) parts.push(`tagged “${await nameOf(db, workspaceId, 'feedbackTags', f.tagId)}”`)
   if (f.outcome) parts.push(f.outcome)
   if (f.lossReason) parts.push(`loss reason ${f.lossReason}`)
@@ -177,7 +199,13 @@ export async function listDrillRecords(
     }
   }
   if (kind === 'deals') {
-    const { total, rows } = await queryDeals(db, workspaceId, range, filters, page)
+    const regret = filters.regret
+      ? {
+          threshold: (await loadScoringSettings(db, workspaceId)).productFitThreshold,
+          today: DateTime.fromJSDate(now, { zone: range.timeZone }).toISODate() ?? '',
+        }
+      : undefined
+    const { total, rows } = await queryDeals(db, workspaceId, range, filters, page, regret)
     return {
       kind,
       total,
