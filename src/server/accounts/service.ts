@@ -9,6 +9,7 @@ import { checkCustomValues, customFilterFields, loadDefinitions } from '../custo
 import type { Database } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
+import { recomputeDealFit } from '../fit/recompute.ts'
 import { notFoundOrMerged } from '../merges/lookup.ts'
 import { normalizeDomain, requireMember } from '../records/common.ts'
 import {
@@ -17,6 +18,7 @@ import {
   changes,
   ExternalRef,
   enterLifecycleStage,
+  IsoDate,
   MinorUnits,
 } from '../records/fields.ts'
 import { compileFilter, type FieldMap, parseFilterParam } from '../records/filter.ts'
@@ -50,6 +52,9 @@ export const AccountInput = z.object({
   ownerId: z.string().min(1).max(100).nullable().optional(),
   lifecycleStage: z.enum(allLifecycleStates).nullable().optional(),
   custom: z.record(z.string(), z.unknown()).optional(),
+  churnedOn: IsoDate.nullable().optional().describe('when the customer churned (YYYY-MM-DD)'),
+  refundedOn: IsoDate.nullable().optional().describe('when the customer was refunded (YYYY-MM-DD)'),
+  downgradedOn: IsoDate.nullable().optional().describe('when the customer downgraded (YYYY-MM-DD)'),
   ...ExternalRef,
 })
 export type AccountInput = z.infer<typeof AccountInput>
@@ -66,6 +71,9 @@ export const accountFields: FieldMap = {
   annualRevenue: { type: 'number', sql: a('annualRevenue') },
   country: { type: 'text', sql: a('country') },
   region: { type: 'text', sql: a('region') },
+  churnedOn: { type: 'date', sql: a('churnedOn') },
+  refundedOn: { type: 'date', sql: a('refundedOn') },
+  downgradedOn: { type: 'date', sql: a('downgradedOn') },
   tier: { type: 'text', sql: a('tier') },
   ownerId: { type: 'text', sql: a('ownerId') },
   lifecycleStage: { type: 'text', sql: a('lifecycleStage'), values: allLifecycleStates },
@@ -238,6 +246,8 @@ async function applyPatch(
     .where('workspaceId', '=', workspaceId)
     .where('id', '=', id)
     .execute()
+  // Product fit reads the account's industry, employees and region: its deals follow at once.
+  if (fitChanged(before, patch)) await recomputeDealFit(trx, workspaceId, { accountIds: [id] })
   await recordAudit(trx, principal, workspaceId, {
     action: 'account.update',
     targetType: 'account',
@@ -247,6 +257,17 @@ async function applyPatch(
       ...(values.domain !== undefined ? { domain: values.domain } : {}),
     }),
   })
+}
+
+function fitChanged(
+  before: { industry: string | null; employees: number | null; region: string | null },
+  patch: AccountPatch,
+) {
+  return (
+    (patch.industry !== undefined && patch.industry !== before.industry) ||
+    (patch.employees !== undefined && patch.employees !== before.employees) ||
+    (patch.region !== undefined && patch.region !== before.region)
+  )
 }
 
 /** Applies one patch to up to 200 accounts in one transaction: all change or none. */

@@ -27,6 +27,10 @@ export const dealFields: FieldMap = {
   accountId: { type: 'uuid', sql: d('accountId') },
   sourceCampaignId: { type: 'uuid', sql: d('sourceCampaignId') },
   needs: { type: 'text_array', sql: d('needs') },
+  productFit: { type: 'number', sql: d('productFit') },
+  churnedOn: { type: 'date', sql: d('churnedOn') },
+  refundedOn: { type: 'date', sql: d('refundedOn') },
+  downgradedOn: { type: 'date', sql: d('downgradedOn') },
   // The deal's contacts, for "deals with this person": contactIds contains <contact id>.
   contactIds: {
     type: 'text_array',

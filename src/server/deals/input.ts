@@ -72,6 +72,9 @@ export const DealInput = z.object({
   contacts: z.array(DealContactInput).max(100).optional().describe('the whole buying group'),
   lineItems: z.array(LineItemInput).max(200).optional().describe('all line items, in order'),
   tagIds: TagIds,
+  churnedOn: IsoDate.nullable().optional().describe('when the customer churned (YYYY-MM-DD)'),
+  refundedOn: IsoDate.nullable().optional().describe('when the deal was refunded (YYYY-MM-DD)'),
+  downgradedOn: IsoDate.nullable().optional().describe('when the customer downgraded (YYYY-MM-DD)'),
   ...ExternalRef,
 })
 export type DealInput = z.infer<typeof DealInput>

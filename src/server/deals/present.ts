@@ -1,9 +1,11 @@
 import type { Selectable } from 'kysely'
+import { isPoorFit } from '../../domain/product-fit.ts'
 import type { DealsTable } from '../db/schema.ts'
 
 export type DealRow = Selectable<DealsTable> & {
   accountName: string | null
   ownerName: string | null
+  fitOverrideByName: string | null
   pipelineName: string
   stageName: string
   stagePosition: number
@@ -13,7 +15,8 @@ export type DealRow = Selectable<DealsTable> & {
   stageIsProposalOrLater: boolean
 }
 
-export function presentDeal(row: DealRow) {
+/** A deal as the API answers it; threshold: the workspace's productFitThreshold (poorFit is read-time). */
+export function presentDeal(row: DealRow, threshold: number) {
   return {
     id: row.id,
     name: row.name,
@@ -44,6 +47,20 @@ export function presentDeal(row: DealRow) {
     marketingCouldHelp: row.marketingCouldHelp,
     needs: row.needs,
     sourceCampaignId: row.sourceCampaignId,
+    productFit: row.productFit,
+    poorFit: isPoorFit(row.productFit, threshold),
+    fitDetails: row.fitDetails,
+    fitOverride: row.fitOverrideAt
+      ? {
+          by: row.fitOverrideBy,
+          byName: row.fitOverrideByName,
+          reason: row.fitOverrideReason ?? '',
+          at: row.fitOverrideAt.toISOString(),
+        }
+      : null,
+    churnedOn: row.churnedOn,
+    refundedOn: row.refundedOn,
+    downgradedOn: row.downgradedOn,
     custom: row.custom,
     externalSource: row.externalSource,
     externalId: row.externalId,

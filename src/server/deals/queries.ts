@@ -1,4 +1,4 @@
-import type { Expression, Kysely, SqlBool } from 'kysely'
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import type { DB } from '../db/schema.ts'
 import type { Sort } from '../records/list.ts'
@@ -6,35 +6,40 @@ import { afterCursor, orderBy, sortKey } from '../records/list.ts'
 
 // A deal with the names of what it points at: account, owner, pipeline and stage.
 function selectDeals(db: Kysely<DB>, workspaceId: string) {
-  return db
-    .selectFrom('deals as d')
-    .leftJoin('accounts as a', (j) =>
-      j
-        .onRef('a.workspaceId', '=', 'd.workspaceId')
-        .onRef('a.id', '=', 'd.accountId')
-        .on('a.deletedAt', 'is', null),
-    )
-    .leftJoin('users as o', 'o.id', 'd.ownerId')
-    .innerJoin('pipelines as p', (j) =>
-      j.onRef('p.workspaceId', '=', 'd.workspaceId').onRef('p.id', '=', 'd.pipelineId'),
-    )
-    .innerJoin('stages as s', (j) =>
-      j.onRef('s.workspaceId', '=', 'd.workspaceId').onRef('s.id', '=', 'd.stageId'),
-    )
-    .selectAll('d')
-    .select([
-      'a.name as accountName',
-      'o.name as ownerName',
-      'p.name as pipelineName',
-      's.name as stageName',
-      's.position as stagePosition',
-      's.winProbability as stageWinProbability',
-      's.isWon as stageIsWon',
-      's.isLost as stageIsLost',
-      's.isProposalOrLater as stageIsProposalOrLater',
-    ])
-    .where('d.workspaceId', '=', workspaceId)
-    .where('d.deletedAt', 'is', null)
+  return (
+    db
+      .selectFrom('deals as d')
+      .leftJoin('accounts as a', (j) =>
+        j
+          .onRef('a.workspaceId', '=', 'd.workspaceId')
+          .onRef('a.id', '=', 'd.accountId')
+          .on('a.deletedAt', 'is', null),
+      )
+      .leftJoin('users as o', 'o.id', 'd.ownerId')
+      // users.id is text, deals.fit_override_by uuid.
+      .leftJoin('users as fo', (j) => j.on(sql<boolean>`fo.id = d.fit_override_by::text`))
+      .innerJoin('pipelines as p', (j) =>
+        j.onRef('p.workspaceId', '=', 'd.workspaceId').onRef('p.id', '=', 'd.pipelineId'),
+      )
+      .innerJoin('stages as s', (j) =>
+        j.onRef('s.workspaceId', '=', 'd.workspaceId').onRef('s.id', '=', 'd.stageId'),
+      )
+      .selectAll('d')
+      .select([
+        'a.name as accountName',
+        'o.name as ownerName',
+        'fo.name as fitOverrideByName',
+        'p.name as pipelineName',
+        's.name as stageName',
+        's.position as stagePosition',
+        's.winProbability as stageWinProbability',
+        's.isWon as stageIsWon',
+        's.isLost as stageIsLost',
+        's.isProposalOrLater as stageIsProposalOrLater',
+      ])
+      .where('d.workspaceId', '=', workspaceId)
+      .where('d.deletedAt', 'is', null)
+  )
 }
 
 export function selectDealPage(

@@ -17,6 +17,28 @@ const CustomValues = z.record(
 )
 const Money = z.object({ currency: z.string(), amount: z.number() })
 
+export const DealLineFitSchema = z
+  .object({
+    productId: z.string(),
+    productName: z.string(),
+    fit: z.number().describe('0-100; 50 when the product has no ideal customer profile'),
+    reasons: z
+      .array(z.string())
+      .describe(
+        'plain words for each criterion not matching or unknown, e.g. "employees 12 outside 200-5000"',
+      ),
+  })
+  .meta({ id: 'DealLineFit' })
+
+const FitOverride = z
+  .object({
+    by: z.string().nullable().describe('the user who overrode (null for an API key or the CLI)'),
+    byName: z.string().nullable(),
+    reason: z.string(),
+    at: z.string(),
+  })
+  .meta({ id: 'FitOverride' })
+
 export const Deal = z
   .object({
     id: z.string(),
@@ -48,6 +70,22 @@ export const Deal = z
     marketingCouldHelp: z.string().nullable(),
     needs: z.array(z.string()),
     sourceCampaignId: z.string().nullable(),
+    productFit: z
+      .number()
+      .nullable()
+      .describe(
+        "the lowest line's product fit 0-100 (DEFINITIONS); null when the deal has no lines",
+      ),
+    poorFit: z
+      .boolean()
+      .describe("productFit below the workspace's productFitThreshold (computed when read)"),
+    fitDetails: z.array(DealLineFitSchema).describe("each line's fit and reasons"),
+    fitOverride: FitOverride.nullable().describe(
+      "a sales manager's override of the poor-fit guard, or null",
+    ),
+    churnedOn: z.string().nullable().describe('YYYY-MM-DD'),
+    refundedOn: z.string().nullable().describe('YYYY-MM-DD'),
+    downgradedOn: z.string().nullable().describe('YYYY-MM-DD'),
     tags: z.array(TagRefSchema).describe('objections and competitors mentioned'),
     custom: CustomValues,
     externalSource: z.string().nullable(),
@@ -58,7 +96,7 @@ export const Deal = z
   })
   .meta({ id: 'Deal' })
 
-const DealDetail = Deal.extend({
+export const DealDetail = Deal.extend({
   stageHistory: z.array(
     z.object({
       id: z.string(),
@@ -113,7 +151,7 @@ const DealSummary = z
   .meta({ id: 'DealSummary' })
 
 const listDescription =
-  'q: case-insensitive substring of the name. filter: URL-encoded JSON of the filter language over name, amount, currency, closeDate, closedAt, ownerId, pipelineId, stageId, forecastCategory, lossReason, lossCompetitor, marketingCouldHelp, accountId, account.name, account.industry, account.employees, account.country, account.region, needs (contains), sourceCampaignId, externalSource, externalId, createdAt, updatedAt, custom.<key>. sort: updatedAt (default), createdAt, closeDate, amount, name; prefix - for descending.'
+  'q: case-insensitive substring of the name. filter: URL-encoded JSON of the filter language over name, amount, currency, closeDate, closedAt, ownerId, pipelineId, stageId, forecastCategory, lossReason, lossCompetitor, marketingCouldHelp, accountId, account.name, account.industry, account.employees, account.country, account.region, needs (contains), productFit, churnedOn, refundedOn, downgradedOn, sourceCampaignId, externalSource, externalId, createdAt, updatedAt, custom.<key>. sort: updatedAt (default), createdAt, closeDate, amount, name; prefix - for descending.'
 
 export function dealRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -152,7 +190,8 @@ export function dealRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags: ['Deals'],
           summary: 'Create a deal',
           description:
-            "Without pipelineId and stageId the deal goes to the default pipeline's first open stage. A lost stage needs lossReason and marketingCouldHelp.",
+            "Without pipelineId and stageId the deal goes to the default pipeline's first open stage. A lost stage needs lossReason and marketingCouldHelp." +
+            " A deal flagged poor fit (productFit below the workspace's threshold) without a fit override cannot enter a proposal-or-later or won stage: 409 conflict with details.reason poor_fit, and nothing changes (lost stages are always allowed).",
           body: DealInput,
           response: { 201: envelope(DealDetail), ...errorResponses },
         },
@@ -166,6 +205,8 @@ export function dealRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: {
           tags: ['Deals'],
           summary: 'Apply one change to up to 200 deals (all or nothing)',
+          description:
+            'A move of a poor-fit deal without a fit override into a proposal-or-later or won stage refuses the whole change: 409 conflict with details.reason poor_fit and details.dealId.',
           body: z.object({ ids: z.array(Id).min(1).max(200), patch: DealPatch }),
           response: { 200: envelope(z.object({ updated: z.number() })), ...errorResponses },
         },
@@ -198,7 +239,7 @@ export function dealRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags: ['Deals'],
           summary: 'Change a deal or move it to another stage',
           description:
-            'contacts and lineItems, when given, replace the whole list. A move into a lost stage needs lossReason and marketingCouldHelp.',
+            "contacts and lineItems, when given, replace the whole list. A move into a lost stage needs lossReason and marketingCouldHelp. A deal flagged poor fit (productFit below the workspace's threshold) without a fit override cannot enter a proposal-or-later or won stage: 409 conflict with details.reason poor_fit, and nothing changes (lost stages are always allowed).",
           params: IdParams,
           body: DealPatch,
           response: { 200: envelope(DealDetail), ...errorResponses },

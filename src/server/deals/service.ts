@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts'
 import { tagsOf } from '../feedback/service.ts'
 import { compileFilter, parseFilterParam } from '../records/filter.ts'
 import { type ListQuery, parseSort, searchCondition, toPage } from '../records/list.ts'
+import { loadScoringSettings } from '../scoring/settings.ts'
 import { moveToTrash } from '../trash/move-to-trash.ts'
 import { dealFields, dealSorts } from './fields.ts'
 import { presentDeal, presentDealContact, presentLineItem, presentStageChange } from './present.ts'
@@ -39,6 +40,7 @@ export async function listDeals(db: Database, principal: Principal, query: ListQ
   const sort = parseSort(query.sort, dealSorts, '-updatedAt')
   const where = await dealConditions(db, workspaceId, query)
   const rows = await selectDealPage(db, workspaceId, where, sort, query.cursor, query.limit)
+  const { productFitThreshold } = await loadScoringSettings(db, workspaceId)
   const tags = await tagsOf(
     db,
     workspaceId,
@@ -46,7 +48,7 @@ export async function listDeals(db: Database, principal: Principal, query: ListQ
     rows.slice(0, query.limit).map((row) => row.id),
   )
   return toPage(rows, query.limit, sort, (row) => ({
-    ...presentDeal(row),
+    ...presentDeal(row, productFitThreshold),
     tags: tags.get(row.id) ?? [],
   }))
 }
@@ -56,14 +58,15 @@ export async function getDeal(db: Kysely<DB>, principal: Principal, id: string) 
   const { workspaceId } = requirePermission(principal, 'records:read')
   const row = await findDeal(db, workspaceId, id)
   if (!row) throw new AppError('not_found', 'Deal not found')
-  const [history, contacts, lineItems, tags] = await Promise.all([
+  const [history, contacts, lineItems, tags, settings] = await Promise.all([
     selectStageHistory(db, workspaceId, id),
     selectDealContacts(db, workspaceId, id),
     selectLineItems(db, workspaceId, id),
     tagsOf(db, workspaceId, 'deal', [id]),
+    loadScoringSettings(db, workspaceId),
   ])
   return {
-    ...presentDeal(row),
+    ...presentDeal(row, settings.productFitThreshold),
     tags: tags.get(id) ?? [],
     stageHistory: history.map(presentStageChange),
     contacts: contacts.map(presentDealContact),

@@ -7,6 +7,8 @@ import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import { getBaseCurrency } from '../exchange-rates/service.ts'
 import { setFeedbackTags } from '../feedback/service.ts'
+import { checkFitGuard } from '../fit/guard.ts'
+import { recomputeDealFit } from '../fit/recompute.ts'
 import { changes } from '../records/fields.ts'
 import { emitWebhookEvent } from '../webhooks/events.ts'
 import type { DealInput, DealPatch } from './input.ts'
@@ -61,6 +63,9 @@ export async function createDeal(db: Database, principal: Principal, given: Deal
     })
     if (contacts) await replaceDealContacts(trx, workspaceId, id, contacts)
     if (lineItems) await replaceLineItems(trx, workspaceId, id, lineItems)
+    await recomputeDealFit(trx, workspaceId, { dealIds: [id] })
+    await checkFitGuard(trx, workspaceId, id, stage)
+    if (stage.isWon) await setWonFit(trx, workspaceId, id, true)
     const tags = tagIds?.length
       ? await setFeedbackTags(trx, principal, workspaceId, 'deal', id, tagIds)
       : []
@@ -147,6 +152,15 @@ async function applyPatch(
   }
   if (contacts) await replaceDealContacts(trx, workspaceId, before.id, contacts)
   if (lineItems) await replaceLineItems(trx, workspaceId, before.id, lineItems)
+  if (lineItems || patch.needs !== undefined || patch.accountId !== undefined) {
+    await recomputeDealFit(trx, workspaceId, { dealIds: [before.id] })
+  }
+  if (target) {
+    await checkFitGuard(trx, workspaceId, before.id, target)
+    if (target.isWon !== (current?.isWon ?? false)) {
+      await setWonFit(trx, workspaceId, before.id, target.isWon)
+    }
+  }
   const tags =
     tagIds !== undefined
       ? await setFeedbackTags(trx, principal, workspaceId, 'deal', before.id, tagIds)
@@ -192,6 +206,16 @@ export async function bulkUpdateDeals(
     for (const before of found) await applyPatch(trx, principal, workspaceId, before, patch)
   })
   return { updated: unique.length }
+}
+
+/** Keeps the deal's fit at the moment it is won (regret: won while flagged poor fit); clears it on reopening. */
+async function setWonFit(trx: Kysely<DB>, workspaceId: string, dealId: string, won: boolean) {
+  await trx
+    .updateTable('deals')
+    .set((eb) => ({ wonFit: won ? eb.ref('productFit') : null }))
+    .where('workspaceId', '=', workspaceId)
+    .where('id', '=', dealId)
+    .execute()
 }
 
 /** Queues `deal.won` / `deal.lost` for the outbound webhooks, with the deal as it now stands. */

@@ -136,6 +136,19 @@ const contactFields: ImportField[] = [
   ...external,
 ]
 
+// Issue 9 (regret rate): when a customer churned, was refunded or downgraded.
+const outcomeDates: ImportField[] = [
+  { key: 'churnedOn', label: 'Churned on', type: 'date', column: 'churned_on', sqlType: 'date' },
+  { key: 'refundedOn', label: 'Refunded on', type: 'date', column: 'refunded_on', sqlType: 'date' },
+  {
+    key: 'downgradedOn',
+    label: 'Downgraded on',
+    type: 'date',
+    column: 'downgraded_on',
+    sqlType: 'date',
+  },
+]
+
 const accountFields: ImportField[] = [
   { ...text('name', 'Name', 'name', 200, ['account name', 'company name']), required: true },
   {
@@ -174,6 +187,7 @@ const accountFields: ImportField[] = [
   text('tier', 'Tier', 'tier', 50),
   owner,
   lifecycle,
+  ...outcomeDates,
   ...external,
 ]
 
@@ -249,6 +263,7 @@ const dealFields: ImportField[] = [
     max: 200,
     aliases: ['product', 'product name'],
   },
+  ...outcomeDates,
   ...external,
 ]
 

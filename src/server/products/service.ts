@@ -8,6 +8,7 @@ import type { Database } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import { getBaseCurrency } from '../exchange-rates/service.ts'
+import { recomputeDealFit } from '../fit/recompute.ts'
 import { Currency, changes, ExternalRef, MinorUnits } from '../records/fields.ts'
 import { compileFilter, type FieldMap, parseFilterParam } from '../records/filter.ts'
 import {
@@ -171,6 +172,8 @@ export async function updateProduct(
       .where('workspaceId', '=', workspaceId)
       .where('id', '=', id)
       .execute()
+    // The deals with this product follow its profile (and name, shown in their fit details).
+    if (profileTouched(patch)) await recomputeDealFit(trx, workspaceId, { productIds: [id] })
     await recordAudit(trx, principal, workspaceId, {
       action: 'product.update',
       targetType: 'product',
@@ -180,6 +183,16 @@ export async function updateProduct(
   })
   return getProduct(db, principal, id)
 }
+
+const profileKeys = [
+  'name',
+  'icpIndustries',
+  'icpEmployeesMin',
+  'icpEmployeesMax',
+  'icpRegions',
+  'icpProblems',
+] as const
+const profileTouched = (patch: ProductPatch) => profileKeys.some((key) => patch[key] !== undefined)
 
 /** Moves a product to the Trash; deals keep their line items of it, new ones cannot use it. */
 export async function deleteProduct(db: Database, principal: Principal, id: string) {
