@@ -85,7 +85,8 @@ export const demoProducts = [
     icpEmployeesMin: null,
     icpEmployeesMax: null,
     icpRegions: [],
-    icpProblems: ['uptime'],
+    // A service plan goes with any robot: its profile sets no criteria (fit unknown, 50).
+    icpProblems: [],
   },
 ] as const
 
@@ -260,9 +261,11 @@ export function buildDeals(
         ? rng.pick(fitting)
         : rng.pick(leading)
     const id = rng.uuidv7(createdAt)
+    // Fleet Manager (its profile: 200 employees or more) rides along only where it fits.
+    const withFleet = rng.next() < 0.35 && account.employees >= 200
     const items = [
       main,
-      ...(rng.next() < 0.35 ? [products[2]] : []),
+      ...(withFleet ? [products[2]] : []),
       ...(rng.next() < 0.4 ? [products[5]] : []),
     ]
       .filter(
@@ -361,7 +364,13 @@ export function buildDeals(
               ['unsure', 2],
             ] as const)
           : null,
-      needs: needsByProduct[main.name] ?? [],
+      // A pushed Cobot Lite does not solve what the customer needs: the fit guard's case.
+      needs: poorFitCobot
+        ? ['warehouse_throughput', 'pick_rate', 'visibility']
+        : [
+            ...(needsByProduct[main.name] ?? []),
+            ...(withFleet ? (needsByProduct['Fleet Manager'] ?? []) : []),
+          ],
       sourceCampaignId: campaign?.id ?? null,
       closedAt,
       createdAt,

@@ -7,6 +7,7 @@ import { plantDuplicates } from './crm-duplicates.ts'
 import { plantFeedback } from './crm-feedback.ts'
 import { plantForms } from './crm-forms.ts'
 import { plantHandoffs } from './crm-handoffs.ts'
+import { plantProductFit, plantScoringRules } from './crm-scores.ts'
 import { plantTracking } from './crm-tracking.ts'
 import { SeededRandom } from './random.ts'
 
@@ -235,7 +236,26 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
     const handoffs = await plantHandoffs(trx, { workspaceId, rng, asOf: options.asOf, start })
     // The Bridge (issue 8): objections and competitors tagged on lost deals, rejections and calls.
     await plantFeedback(trx, { workspaceId, rng, asOf: options.asOf })
-    return { created: true as const, workspaceId, users: people.length, ...crm, ...handoffs }
+    // Scores and product fit (issue 9): marketing's rules, each deal's fit, regret and overrides.
+    const rules = await plantScoringRules(trx, { workspaceId, rng, asOf: options.asOf })
+    const fit = await plantProductFit(trx, {
+      workspaceId,
+      rng,
+      asOf: options.asOf,
+      manager: {
+        id: userIds.get(`manager@${demoDomain}`) ?? '',
+        name: people.find((p) => p.email === `manager@${demoDomain}`)?.name ?? 'Sales manager',
+      },
+    })
+    return {
+      created: true as const,
+      workspaceId,
+      users: people.length,
+      ...crm,
+      ...handoffs,
+      ...rules,
+      ...fit,
+    }
   })
   // Fresh tables have no statistics until autovacuum gets to them; without them the planner
   // guesses one row everywhere and picks poor plans for the first minutes of the demo.
