@@ -514,5 +514,30 @@ describe('churned, refunded and downgraded dates', () => {
     expect(deal.downgradedOn).toBe('2025-12-24')
     const bad = await run('accounts', 'Name,Churned on\nBad churner,2025-02-30\n')
     expect(bad).toHaveLength(1)
+
+    // Imported deals get their product fit, and a deal the file closes as won keeps it as won_fit.
+    expect(
+      await run('accounts', 'Name,Industry,Employees,Region\nTiny Imports,Retail,12,APAC\n'),
+    ).toEqual([])
+    expect(
+      await run(
+        'deals',
+        'Name,Account name,Product,Amount,Stage\nImported poor fit,Tiny Imports,Fleet,1000,Closed won\n',
+      ),
+    ).toEqual([])
+    const imported = await t.ctx.db
+      .selectFrom('deals')
+      .select(['id', 'productFit', 'wonFit'])
+      .where('workspaceId', '=', workspaceId)
+      .where('name', '=', 'Imported poor fit')
+      .executeTakeFirstOrThrow()
+    // Tiny Imports vs Fleet: industry, employees and region miss (the deal has no needs): 0.
+    expect(imported).toMatchObject({ productFit: 0, wonFit: 0 })
+    // An imported account update re-fits its deals: Tiny Imports grows into Fleet's profile.
+    expect(
+      await run('accounts', 'Name,Industry,Employees\nTiny Imports,Manufacturing,300\n'),
+    ).toEqual([])
+    // Industry and employees now match, the region still does not: 2 of 3.
+    expect((await getDeal(imported.id)).productFit).toBe(67)
   })
 })

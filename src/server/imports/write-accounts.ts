@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import { recomputeDealFit } from '../fit/recompute.ts'
 import {
   assignIds,
   type BatchOutcome,
@@ -151,5 +152,8 @@ export async function writeAccounts(
     'account',
     plans.filter((p) => counts.writtenIds.has(p.recordId)),
   )
+  // Product fit (issue 9) of the deals of accounts whose industry, employees or region may have changed.
+  const updated = items.filter((i) => !i.isNew && counts.writtenIds.has(i.id)).map((i) => i.id)
+  await recomputeDealFit(db, ctx.workspaceId, { accountIds: updated })
   return { created: counts.created, updated: counts.updated, unchanged: counts.unchanged, errors }
 }

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import type { DB } from '../db/schema.ts'
 import { lossReasons } from '../deals/input.ts'
+import { recomputeDealFit } from '../fit/recompute.ts'
 import { ensureDefaultPipeline } from '../pipelines/service.ts'
 import {
   assignIds,
@@ -213,6 +214,7 @@ export async function writeDeals(
     return false
   })
   const moves: { dealId: string; from: string | null; to: string }[] = []
+  const won = new Set(pipelines.stages.filter((stage) => stage.isWon).map((stage) => stage.id))
   const reopened: string[] = []
   for (const { row, id, isNew } of items) {
     const old = before.get(id)
@@ -285,5 +287,22 @@ export async function writeDeals(
     ctx,
     items.map(({ row, id }) => ({ id, links: linked.links.get(row) ?? {} })),
   )
+  // Product fit (issue 9) of the deals written, with their new lines, needs and account; a deal
+  // the file closes as won keeps the fit it was won with (regret counts wins flagged poor fit).
+  const written = [...counts.writtenIds]
+  await recomputeDealFit(db, ctx.workspaceId, { dealIds: written })
+  const wonIds = moves.filter((m) => won.has(m.to) && counts.writtenIds.has(m.dealId))
+  if (wonIds.length > 0) {
+    await db
+      .updateTable('deals')
+      .set((eb) => ({ wonFit: eb.ref('productFit') }))
+      .where('workspaceId', '=', ctx.workspaceId)
+      .where(
+        'id',
+        'in',
+        wonIds.map((m) => m.dealId),
+      )
+      .execute()
+  }
   return { created: counts.created, updated: counts.updated, unchanged: counts.unchanged, errors }
 }

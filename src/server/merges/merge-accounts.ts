@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/service.ts'
 import { type Principal, requirePermission } from '../auth/principal.ts'
 import type { Database } from '../db/database.ts'
 import { AppError } from '../errors.ts'
+import { recomputeDealFit } from '../fit/recompute.ts'
 import { takeExternalRef } from './merge-contacts.ts'
 import { checkMergeInput, type MergeInput, missingOthers } from './merge-input.ts'
 import {
@@ -98,6 +99,8 @@ export async function mergeAccounts(
       .where('workspaceId', '=', workspaceId)
       .where('id', '=', survivorId)
       .execute()
+    // The survivor's deals (its own and those moved to it) fit its merged industry, size, region.
+    await recomputeDealFit(trx, workspaceId, { accountIds: [survivorId] })
     const taken = Object.fromEntries(
       Object.entries(sources).filter(([, source]) => source !== survivorId),
     )
