@@ -144,6 +144,40 @@ describe('tracking API', () => {
     expect(bad.json().error.message).toContain('from')
   })
 
+  it('re-fits the deals of an account whose industry or size a group call changes', async () => {
+    const { owner, workspaceId, key } = await world()
+    const call = (method: 'POST' | 'GET', url: string, payload?: Record<string, unknown>) =>
+      owner.request({ method, url, workspaceId, ...(payload ? { payload } : {}) })
+    await post(key, 'batch', {
+      batch: [
+        { type: 'identify', userId: 'u-fit', traits: { email: 'fit@shop.example' } },
+        {
+          type: 'group',
+          userId: 'u-fit',
+          groupId: 'g-fit',
+          traits: { name: 'Shop', employees: 5 },
+        },
+      ],
+    })
+    const contact = (await get(owner, workspaceId, '/api/v1/contacts?q=fit@shop.example')).data[0]
+    const product = await call('POST', '/api/v1/products', {
+      name: 'Big robot',
+      price: 100,
+      icpEmployeesMin: 200,
+    })
+    expect(product.statusCode, product.body).toBe(201)
+    const deal = await call('POST', '/api/v1/deals', {
+      name: 'Shop robot',
+      accountId: contact.accountId,
+      lineItems: [{ productId: product.json().data.id, quantity: 1, unitPrice: 100 }],
+    })
+    expect(deal.statusCode, deal.body).toBe(201)
+    expect(deal.json().data.productFit).toBe(0)
+    await post(key, 'group', { userId: 'u-fit', groupId: 'g-fit', traits: { employees: 250 } })
+    const after = await get(owner, workspaceId, `/api/v1/deals/${deal.json().data.id}`)
+    expect(after.data.productFit).toBe(100)
+  })
+
   it('refuses a missing or wrong write key with 401', async () => {
     const missing = await post(undefined, 'track', { userId: 'x', event: 'E' })
     expect(missing.statusCode).toBe(401)

@@ -15,6 +15,7 @@ import { touchTypeOf } from '../../domain/touch-types.ts'
 import type { Channel, TouchpointType } from '../../domain/touchpoints.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
+import { recomputeDealFit } from '../fit/recompute.ts'
 import { findSuppressedEmails } from '../privacy/suppressions.ts'
 import {
   claimMessageIds,
@@ -765,6 +766,13 @@ class IdentityGraph {
         where a.workspace_id = ${ws} and a.id = v.id
       `.execute(this.trx)
       await sql`reset enable_hashjoin; reset enable_mergejoin`.execute(this.trx)
+      // Product fit (issue 9): a group call that sets industry or size re-fits the account's deals.
+      const refit = changedAccounts.filter(
+        (a) => a.fields.industry !== undefined || a.fields.employees !== undefined,
+      )
+      if (refit.length > 0) {
+        await recomputeDealFit(this.trx, ws, { accountIds: refit.map((a) => a.id) })
+      }
     }
   }
 
