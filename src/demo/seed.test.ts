@@ -103,6 +103,44 @@ describe('demo world', () => {
     expect(stages.length).toBe((await t.ctx.db.selectFrom('deals').select('id').execute()).length)
   })
 
+  it('plants the fit guard: pushed Cobot Lite sales regret most, and a few audited overrides', async () => {
+    const manager = await signIn(t.app, `manager@${demoDomain}`, demoPassword)
+    const response = await manager.request({
+      method: 'GET',
+      url: '/api/v1/reports/regret?groupBy=product&from=2023-07-01&to=2025-12-31',
+    })
+    expect(response.statusCode, response.body).toBe(200)
+    const report = response.json().data
+    const rows = report.rows as { group: { label: string }; won: number; rate: number | null }[]
+    const cobot = rows.find((r) => r.group.label === 'Cobot Lite')
+    const others = rows.filter((r) => r.group.label !== 'Cobot Lite' && r.won >= 20)
+    expect(cobot?.won).toBeGreaterThanOrEqual(20)
+    for (const other of others) {
+      expect(cobot?.rate ?? 0, other.group.label).toBeGreaterThan(1.5 * (other.rate ?? 1))
+    }
+    const poorFit = await t.ctx.db
+      .selectFrom('deals')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('productFit', '<', 40)
+      .executeTakeFirstOrThrow()
+    expect(Number(poorFit.n)).toBeGreaterThan(20)
+    const overrides = await t.ctx.db
+      .selectFrom('deals')
+      .select(['id', 'fitOverrideReason'])
+      .where('fitOverrideBy', 'is not', null)
+      .execute()
+    expect(overrides.length).toBeGreaterThanOrEqual(3)
+    const audited = await t.ctx.db
+      .selectFrom('auditLog')
+      .select('targetId')
+      .where('action', '=', 'deal.fit_override')
+      .execute()
+    expect(audited.map((a) => a.targetId).sort()).toEqual(overrides.map((o) => o.id).sort())
+    const rules = await t.ctx.db.selectFrom('scoringRules').select(['kind']).execute()
+    expect(rules.filter((r) => r.kind === 'fit').length).toBeGreaterThanOrEqual(3)
+    expect(rules.filter((r) => r.kind === 'engagement').length).toBeGreaterThanOrEqual(3)
+  })
+
   it('signs in every demo login with its role', async () => {
     for (const login of demoLogins) {
       const session = await signIn(t.app, login.email, demoPassword)
