@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks'
 import { sql } from 'kysely'
 import { demoLogins, demoPassword, seedDemo } from '../src/demo/seed.ts'
 import type { Database } from '../src/server/db/database.ts'
+import { browserSession, createApiKey } from './api-key.ts'
 import { createProgress, type Progress } from './progress.ts'
 import { type BenchReport, isMet, makeMetric } from './report.ts'
 import { type BenchTandem, startBenchTandem } from './server.ts'
@@ -306,45 +307,21 @@ async function alignmentVolume(base: string, headers: Record<string, string>) {
  * then create the key (the session cookie and the CSRF token travel as in the web app).
  */
 async function demoApiKey(base: string, workspaceId: string): Promise<string> {
-  const cookies = new Map<string, string>()
-  const call = async (method: string, url: string, body: unknown, extra = {}) => {
-    const response = await fetch(`${base}${url}`, {
-      method,
-      headers: {
-        origin: base,
-        'content-type': 'application/json',
-        cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-        'x-csrf-token': cookies.get('tandem_csrf') ?? '',
-        ...extra,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair = ''] = cookie.split(';')
-      const at = pair.indexOf('=')
-      cookies.set(pair.slice(0, at), pair.slice(at + 1))
-    }
-    const text = await response.text()
-    if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text}`)
-    return JSON.parse(text) as unknown
-  }
   const admin = demoLogins.find((login) => login.role === 'admin')
   if (!admin) throw new Error('The demo has no admin login')
+  const call = browserSession(base)
   await call('POST', '/api/auth/sign-in/email', { email: admin.email, password: demoPassword })
   await call('GET', '/api/v1/me', undefined)
-  const answer = (await call(
-    'POST',
-    '/api/v1/api-keys',
-    { name: 'bridge bench', role: 'admin' },
-    { 'x-workspace-id': workspaceId },
-  )) as { data?: { key?: string } }
-  const key = answer.data?.key
-  if (!key) throw new Error('No data.key in the API key answer')
-  return key
+  return createApiKey(call, workspaceId, 'bridge bench', 'admin')
 }
 
 /** Copies the workspace's records `copies` times, one set-based statement per table. */
-async function multiply(db: Database, workspaceId: string, copies: number, progress: Progress) {
+export async function multiply(
+  db: Database,
+  workspaceId: string,
+  copies: number,
+  progress: Progress,
+) {
   if (copies === 0) {
     for (const { table } of copied) progress.tick(`${table}: no copies`)
     return

@@ -10,12 +10,13 @@ import {
   SimpleGrid,
   Stack,
   Text,
-  TextInput,
   Title,
 } from '@mantine/core'
-import { Link, useSearchParams } from 'react-router'
+import { Link } from 'react-router'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { LoadingRows } from '../../components/loading-rows.tsx'
+import { ReportHeader } from '../../components/report-header.tsx'
+import { ReportRangeInputs, useReportRange } from '../../components/report-range-inputs.tsx'
 import { useDocumentTitle } from '../../components/use-document-title.ts'
 import { monthLabel } from '../mql/mql-api.ts'
 import { EmptyState } from '../records/empty-state.tsx'
@@ -35,41 +36,16 @@ const subReports = [
  */
 export function BridgePage() {
   useDocumentTitle('The Bridge')
-  const [params, setParams] = useSearchParams()
-  const from = params.get('from') ?? ''
-  const to = params.get('to') ?? ''
-  const report = useAlignment(from, to)
-  const setDate = (key: 'from' | 'to', value: string) => {
-    const next = new URLSearchParams(params)
-    if (value) next.set(key, value)
-    else next.delete(key)
-    setParams(next, { replace: true })
-  }
+  const { range, setRange } = useReportRange()
+  const report = useAlignment(range.from, range.to)
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={1}>The Bridge</Title>
-          <Text c="dimmed">
-            How marketing and sales keep their promises to each other, with the records behind every
-            number.
-          </Text>
-        </div>
-        <Group gap="sm">
-          <TextInput
-            type="date"
-            label="From"
-            value={from || report.data?.from || ''}
-            onChange={(e) => setDate('from', e.currentTarget.value)}
-          />
-          <TextInput
-            type="date"
-            label="To"
-            value={to || report.data?.to || ''}
-            onChange={(e) => setDate('to', e.currentTarget.value)}
-          />
-        </Group>
-      </Group>
+      <ReportHeader
+        title="The Bridge"
+        description="How marketing and sales keep their promises to each other, with the records behind every number."
+      >
+        <ReportRangeInputs value={range} shown={report.data} onChange={setRange} />
+      </ReportHeader>
       <Group component="nav" aria-label="Bridge reports" gap="lg">
         {subReports.map((r) => (
           <Anchor key={r.to} component={Link} to={r.to}>

@@ -1,22 +1,16 @@
 import '@mantine/charts/styles.css'
 import { BarChart } from '@mantine/charts'
-import {
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core'
+import { Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core'
 import { useState } from 'react'
-import { Link, useSearchParams } from 'react-router'
+import { Link } from 'react-router'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { LoadingRows } from '../../components/loading-rows.tsx'
+import { ReportHeader } from '../../components/report-header.tsx'
+import {
+  type GroupByChoice,
+  ReportRangeInputs,
+  useReportRange,
+} from '../../components/report-range-inputs.tsx'
 import { useDocumentTitle } from '../../components/use-document-title.ts'
 import { ScrollRegion } from '../inbox/scroll-region.tsx'
 import { monthLabel } from '../mql/mql-api.ts'
@@ -40,6 +34,14 @@ const groupingLabels: Record<FunnelGrouping, string> = {
   team: 'Team',
 }
 
+/** The report's "Group by" choice. */
+const grouping: GroupByChoice<FunnelGrouping> = {
+  options: funnelGroupings,
+  labels: groupingLabels,
+  noneLabel: 'No grouping',
+  control: 'select',
+}
+
 /** Groups shown before "Show all": the biggest by volume (the API sorts them so). */
 const topGroups = 10
 
@@ -47,62 +49,25 @@ const stageLabel = (stage: string) => labelOf(stage, lifecycleOptions)
 const pairLabel = (row: { fromStage: string; toStage: string }) =>
   `${stageLabel(row.fromStage)} → ${stageLabel(row.toStage)}`
 
-function isGrouping(value: string | null): value is FunnelGrouping {
-  return (funnelGroupings as readonly string[]).includes(value ?? '')
-}
-
 /** /bridge/funnel: stage-to-stage conversion within 90 days, by entry month and by group. */
 export function FunnelPage() {
   useDocumentTitle('Funnel')
-  const [params, setParams] = useSearchParams()
-  const from = params.get('from') ?? ''
-  const to = params.get('to') ?? ''
-  const rawGroupBy = params.get('groupBy')
-  const groupBy = isGrouping(rawGroupBy) ? rawGroupBy : null
-  const report = useFunnelReport({ from, to, groupBy })
-  const setParam = (key: 'from' | 'to' | 'groupBy', value: string | null) => {
-    const next = new URLSearchParams(params)
-    if (value) next.set(key, value)
-    else next.delete(key)
-    setParams(next, { replace: true })
-  }
+  const { range, setRange } = useReportRange(funnelGroupings)
+  const report = useFunnelReport(range)
   const empty = report.data?.overall.every((row) => row.entered === 0) ?? false
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={1}>Funnel</Title>
-          <Text c="dimmed">
-            Contacts entering each lifecycle stage in the range, and how many reach the next stage
-            within 90 days.
-          </Text>
-        </div>
-        <Group gap="sm" align="flex-end">
-          <TextInput
-            type="date"
-            label="From"
-            value={from || report.data?.from || ''}
-            onChange={(e) => setParam('from', e.currentTarget.value)}
-          />
-          <TextInput
-            type="date"
-            label="To"
-            value={to || report.data?.to || ''}
-            onChange={(e) => setParam('to', e.currentTarget.value)}
-          />
-          <Select
-            label="Group by"
-            value={groupBy ?? 'none'}
-            allowDeselect={false}
-            w={160}
-            data={[
-              { value: 'none', label: 'No grouping' },
-              ...funnelGroupings.map((g) => ({ value: g, label: groupingLabels[g] })),
-            ]}
-            onChange={(value) => setParam('groupBy', value === 'none' ? null : value)}
-          />
-        </Group>
-      </Group>
+      <ReportHeader
+        title="Funnel"
+        description="Contacts entering each lifecycle stage in the range, and how many reach the next stage within 90 days."
+      >
+        <ReportRangeInputs
+          value={range}
+          shown={report.data}
+          onChange={setRange}
+          groupBy={grouping}
+        />
+      </ReportHeader>
       {report.isPending ? (
         <LoadingRows label="Loading the funnel" rows={6} height={48} />
       ) : report.error ? (

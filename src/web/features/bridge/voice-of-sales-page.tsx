@@ -1,41 +1,44 @@
 import '@mantine/charts/styles.css'
 import { BarChart, LineChart } from '@mantine/charts'
-import {
-  Anchor,
-  Badge,
-  Group,
-  Paper,
-  SegmentedControl,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core'
-import type { ReactNode } from 'react'
-import { Link, useSearchParams } from 'react-router'
+import { Anchor, Badge, Group, SimpleGrid, Stack } from '@mantine/core'
+import { Link } from 'react-router'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { LoadingRows } from '../../components/loading-rows.tsx'
+import { ReportHeader } from '../../components/report-header.tsx'
+import {
+  type GroupByChoice,
+  ReportRangeInputs,
+  useReportRange,
+} from '../../components/report-range-inputs.tsx'
 import { useDocumentTitle } from '../../components/use-document-title.ts'
 import { rejectionReasonLabels } from '../inbox/reject-dialog.tsx'
-import { ScrollRegion } from '../inbox/scroll-region.tsx'
 import { monthLabel } from '../mql/mql-api.ts'
 import { EmptyState } from '../records/empty-state.tsx'
 import { channelOptions, labelOf, lossReasonOptions } from '../records/labels.ts'
+import { Name, type ReportColumn, ReportSection } from './report-section.tsx'
 import {
   formatShare,
-  isVoiceGrouping,
   useVoiceOfSales,
+  type VoiceCouldHelp,
   type VoiceGroup,
   type VoiceGrouping,
   type VoiceOfSalesReport,
+  type VoiceQuality,
+  voiceGroupings,
 } from './voice-of-sales-api.ts'
 
 const groupingLabels: Record<VoiceGrouping, string> = {
   campaign: 'Campaign',
   channel: 'Channel',
   segment: 'Segment',
+}
+
+/** The report's "Group by" choice. */
+const grouping: GroupByChoice<VoiceGrouping> = {
+  options: voiceGroupings,
+  labels: groupingLabels,
+  noneLabel: 'None',
+  control: 'segmented',
 }
 
 /** Colours of the stacked reasons, dark enough to read on white. */
@@ -65,57 +68,19 @@ function groupName(group: VoiceGroup, groupBy: VoiceGrouping | null): string {
   return group.label
 }
 
-/** A count that opens the records behind it (the drill-down); plain when there are none. */
-function Drill({ value, to, label }: { value: number; to: string | null; label: string }) {
-  if (value === 0 || !to) return <>{value.toLocaleString()}</>
-  return (
-    <Anchor component={Link} to={to} aria-label={label}>
-      {value.toLocaleString()}
-    </Anchor>
-  )
-}
+const groupKey = (row: { group: VoiceGroup }) => row.group?.key ?? 'all'
 
-/** A long name cut to the cell, whole in its title. */
-function Name({ children }: { children: string }) {
-  return (
-    <Text size="sm" truncate="end" maw={260} title={children}>
-      {children}
-    </Text>
-  )
-}
-
-function Section({
-  title,
-  description,
-  children,
-}: {
-  title: string
-  description: string
-  children: ReactNode
-}) {
-  return (
-    <Paper withBorder p="md" component="section" aria-label={title}>
-      <Stack gap="sm">
-        <div>
-          <Title order={2} size="h3">
-            {title}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {description}
-          </Text>
-        </div>
-        {children}
-      </Stack>
-    </Paper>
-  )
-}
-
-function None({ children }: { children: string }) {
-  return (
-    <Text size="sm" c="dimmed">
-      {children}
-    </Text>
-  )
+/** The group's column, first, when the report is grouped; none when it is not. */
+function groupColumn<Row extends { group: VoiceGroup }>(
+  groupBy: VoiceGrouping | null,
+): ReportColumn<Row>[] {
+  if (!groupBy) return []
+  return [
+    {
+      label: groupingLabels[groupBy],
+      value: (row) => <Name>{groupName(row.group, groupBy)}</Name>,
+    },
+  ]
 }
 
 function isEmpty(report: VoiceOfSalesReport) {
@@ -132,60 +97,21 @@ function isEmpty(report: VoiceOfSalesReport) {
 /** /bridge/voice-of-sales: what sales says about marketing's leads, for marketing. */
 export function VoiceOfSalesPage() {
   useDocumentTitle('Voice of sales')
-  const [params, setParams] = useSearchParams()
-  const from = params.get('from') ?? ''
-  const to = params.get('to') ?? ''
-  const rawGroupBy = params.get('groupBy')
-  const groupBy = isVoiceGrouping(rawGroupBy) ? rawGroupBy : null
-  const report = useVoiceOfSales({ from, to, groupBy })
-  const setParam = (key: 'from' | 'to' | 'groupBy', value: string | null) => {
-    const next = new URLSearchParams(params)
-    if (value) next.set(key, value)
-    else next.delete(key)
-    setParams(next, { replace: true })
-  }
+  const { range, setRange } = useReportRange(voiceGroupings)
+  const report = useVoiceOfSales(range)
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={1}>Voice of sales</Title>
-          <Text c="dimmed">
-            Why sales rejects handoffs and loses deals, who it loses to, what prospects object to,
-            and how sales rates the leads: handoffs created and deals closed in the range.
-          </Text>
-        </div>
-        <Group gap="sm" align="flex-end">
-          <TextInput
-            type="date"
-            label="From"
-            value={from || report.data?.from || ''}
-            onChange={(e) => setParam('from', e.currentTarget.value)}
-          />
-          <TextInput
-            type="date"
-            label="To"
-            value={to || report.data?.to || ''}
-            onChange={(e) => setParam('to', e.currentTarget.value)}
-          />
-          <Stack gap={4}>
-            <Text size="sm" fw={500} id="voice-group-by">
-              Group by
-            </Text>
-            <SegmentedControl
-              aria-labelledby="voice-group-by"
-              value={groupBy ?? 'none'}
-              onChange={(value) => setParam('groupBy', value === 'none' ? null : value)}
-              data={[
-                { value: 'none', label: 'None' },
-                ...(['campaign', 'channel', 'segment'] as const).map((g) => ({
-                  value: g,
-                  label: groupingLabels[g],
-                })),
-              ]}
-            />
-          </Stack>
-        </Group>
-      </Group>
+      <ReportHeader
+        title="Voice of sales"
+        description="Why sales rejects handoffs and loses deals, who it loses to, what prospects object to, and how sales rates the leads: handoffs created and deals closed in the range."
+      >
+        <ReportRangeInputs
+          value={range}
+          shown={report.data}
+          onChange={setRange}
+          groupBy={grouping}
+        />
+      </ReportHeader>
       {report.isPending ? (
         <LoadingRows label="Loading the voice of sales" rows={6} height={48} />
       ) : report.error ? (
@@ -223,352 +149,253 @@ function Rejections({ report }: { report: VoiceOfSalesReport }) {
   const reasons = [...new Set(report.rejections.map((r) => r.reason))]
   const groups = new Map<string, Record<string, string | number>>()
   for (const row of report.rejections) {
-    const name = groupName(row.group, groupBy)
-    const key = row.group?.key ?? 'all'
-    const entry = groups.get(key) ?? { group: name }
+    const key = groupKey(row)
+    const entry = groups.get(key) ?? { group: groupName(row.group, groupBy) }
     entry[row.reason] = row.count
     groups.set(key, entry)
   }
   const data = [...groups.values()].slice(0, 12)
   return (
-    <Section
+    <ReportSection
       title="Rejection reasons"
       description="Handoffs created in the range and rejected, by reason; share of the handoffs decided in the group."
+      rows={report.rejections}
+      rowKey={(row) => `${groupKey(row)}-${row.reason}`}
+      empty="No handoffs were rejected in this range."
+      minWidth={520}
+      columns={[
+        ...groupColumn(groupBy),
+        { label: 'Reason', value: (row) => rejectionLabel(row.reason) },
+        {
+          label: 'Rejected',
+          numeric: true,
+          link: (row) => ({
+            value: row.count,
+            to: row.link,
+            label: `${row.count} handoffs of ${groupName(row.group, groupBy)} rejected as ${rejectionLabel(row.reason)}`,
+          }),
+        },
+        { label: 'Decided', numeric: true, value: (row) => row.decided.toLocaleString() },
+        { label: 'Share', numeric: true, value: (row) => formatShare(row.share) },
+      ]}
     >
-      {report.rejections.length === 0 ? (
-        <None>No handoffs were rejected in this range.</None>
-      ) : (
-        <>
-          <div
-            role="img"
-            aria-label={`Rejected handoffs by reason${groupBy ? ` per ${groupBy}` : ''}: ${report.rejections
-              .slice(0, 8)
-              .map(
-                (r) =>
-                  `${groupBy ? `${groupName(r.group, groupBy)}, ` : ''}${rejectionLabel(r.reason)} ${r.count}`,
-              )
-              .join('; ')}`}
-          >
-            <BarChart
-              h={Math.max(140, data.length * 40 + 60)}
-              data={data}
-              dataKey="group"
-              type="stacked"
-              orientation="vertical"
-              withLegend
-              yAxisProps={{ width: 180 }}
-              series={reasons.map((reason, i) => ({
-                name: reason,
-                label: rejectionLabel(reason),
-                color: palette[i % palette.length] ?? 'gray.7',
-              }))}
-            />
-          </div>
-          <ScrollRegion label="Rejection reasons, scrollable">
-            <Table aria-label="Rejection reasons" striped fz="sm" miw={520}>
-              <Table.Thead>
-                <Table.Tr>
-                  {groupBy ? <Table.Th>{groupingLabels[groupBy]}</Table.Th> : null}
-                  <Table.Th>Reason</Table.Th>
-                  <Table.Th ta="right">Rejected</Table.Th>
-                  <Table.Th ta="right">Decided</Table.Th>
-                  <Table.Th ta="right">Share</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {report.rejections.map((row) => {
-                  const name = groupName(row.group, groupBy)
-                  return (
-                    <Table.Tr key={`${row.group?.key ?? 'all'}-${row.reason}`}>
-                      {groupBy ? (
-                        <Table.Td>
-                          <Name>{name}</Name>
-                        </Table.Td>
-                      ) : null}
-                      <Table.Td>{rejectionLabel(row.reason)}</Table.Td>
-                      <Table.Td ta="right">
-                        <Drill
-                          value={row.count}
-                          to={row.link}
-                          label={`${row.count} handoffs of ${name} rejected as ${rejectionLabel(row.reason)}`}
-                        />
-                      </Table.Td>
-                      <Table.Td ta="right">{row.decided.toLocaleString()}</Table.Td>
-                      <Table.Td ta="right">{formatShare(row.share)}</Table.Td>
-                    </Table.Tr>
-                  )
-                })}
-              </Table.Tbody>
-            </Table>
-          </ScrollRegion>
-        </>
-      )}
-    </Section>
+      <div
+        role="img"
+        aria-label={`Rejected handoffs by reason${groupBy ? ` per ${groupBy}` : ''}: ${report.rejections
+          .slice(0, 8)
+          .map(
+            (r) =>
+              `${groupBy ? `${groupName(r.group, groupBy)}, ` : ''}${rejectionLabel(r.reason)} ${r.count}`,
+          )
+          .join('; ')}`}
+      >
+        <BarChart
+          h={Math.max(140, data.length * 40 + 60)}
+          data={data}
+          dataKey="group"
+          type="stacked"
+          orientation="vertical"
+          withLegend
+          yAxisProps={{ width: 180 }}
+          series={reasons.map((reason, i) => ({
+            name: reason,
+            label: rejectionLabel(reason),
+            color: palette[i % palette.length] ?? 'gray.7',
+          }))}
+        />
+      </div>
+    </ReportSection>
   )
 }
 
 function Losses({ report }: { report: VoiceOfSalesReport }) {
   const { groupBy } = report
   return (
-    <Section
+    <ReportSection
       title="Losses by reason"
       description="Deals closed lost in the range. Walking away from a poor fit is a good outcome, counted apart."
-    >
-      {report.losses.length === 0 ? (
-        <None>No deals were lost in this range.</None>
-      ) : (
-        <ScrollRegion label="Losses by reason, scrollable">
-          <Table aria-label="Losses by reason" striped fz="sm" miw={420}>
-            <Table.Thead>
-              <Table.Tr>
-                {groupBy ? <Table.Th>{groupingLabels[groupBy]}</Table.Th> : null}
-                <Table.Th>Reason</Table.Th>
-                <Table.Th ta="right">Lost</Table.Th>
-                <Table.Th ta="right">Share</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {report.losses.map((row) => {
-                const name = groupName(row.group, groupBy)
-                return (
-                  <Table.Tr key={`${row.group?.key ?? 'all'}-${row.reason ?? 'none'}`}>
-                    {groupBy ? (
-                      <Table.Td>
-                        <Name>{name}</Name>
-                      </Table.Td>
-                    ) : null}
-                    <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        {lossLabel(row.reason)}
-                        {row.goodOutcome ? (
-                          <Badge color="teal.9" variant="light" size="sm">
-                            Good outcome
-                          </Badge>
-                        ) : null}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Drill
-                        value={row.count}
-                        to={row.link}
-                        label={`${row.count} deals of ${name} lost to ${lossLabel(row.reason)}`}
-                      />
-                    </Table.Td>
-                    <Table.Td ta="right">{formatShare(row.share)}</Table.Td>
-                  </Table.Tr>
-                )
-              })}
-            </Table.Tbody>
-          </Table>
-        </ScrollRegion>
-      )}
-    </Section>
+      rows={report.losses}
+      rowKey={(row) => `${groupKey(row)}-${row.reason ?? 'none'}`}
+      empty="No deals were lost in this range."
+      minWidth={420}
+      columns={[
+        ...groupColumn(groupBy),
+        {
+          label: 'Reason',
+          value: (row) => (
+            <Group gap={6} wrap="nowrap">
+              {lossLabel(row.reason)}
+              {row.goodOutcome ? (
+                <Badge color="teal.9" variant="light" size="sm">
+                  Good outcome
+                </Badge>
+              ) : null}
+            </Group>
+          ),
+        },
+        {
+          label: 'Lost',
+          numeric: true,
+          link: (row) => ({
+            value: row.count,
+            to: row.link,
+            label: `${row.count} deals of ${groupName(row.group, groupBy)} lost to ${lossLabel(row.reason)}`,
+          }),
+        },
+        { label: 'Share', numeric: true, value: (row) => formatShare(row.share) },
+      ]}
+    />
   )
 }
 
 function CouldHelp({ report }: { report: VoiceOfSalesReport }) {
   const { groupBy } = report
   return (
-    <Section
+    <ReportSection
       title="Could marketing have helped?"
+      label="Could marketing have helped"
       description="Sales' answer on each deal lost in the range."
-    >
-      {report.marketingCouldHelp.length === 0 ? (
-        <None>No deals were lost in this range.</None>
-      ) : (
-        <ScrollRegion label="Could marketing have helped, scrollable">
-          <Table aria-label="Could marketing have helped" striped fz="sm" miw={380}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{groupBy ? groupingLabels[groupBy] : 'Losses'}</Table.Th>
-                <Table.Th ta="right">Yes</Table.Th>
-                <Table.Th ta="right">No</Table.Th>
-                <Table.Th ta="right">Unsure</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {report.marketingCouldHelp.map((row) => {
-                const name = groupName(row.group, groupBy)
-                return (
-                  <Table.Tr key={row.group?.key ?? 'all'}>
-                    <Table.Td>
-                      <Name>{groupBy ? name : `All ${row.losses} losses`}</Name>
-                    </Table.Td>
-                    {(['yes', 'no', 'unsure'] as const).map((answer) => (
-                      <Table.Td ta="right" key={answer}>
-                        <Drill
-                          value={row[answer]}
-                          to={row.links[answer]}
-                          label={`${row[answer]} losses of ${name} where marketing could have helped: ${answer}`}
-                        />
-                      </Table.Td>
-                    ))}
-                  </Table.Tr>
-                )
-              })}
-            </Table.Tbody>
-          </Table>
-        </ScrollRegion>
-      )}
-    </Section>
+      rows={report.marketingCouldHelp}
+      rowKey={groupKey}
+      empty="No deals were lost in this range."
+      minWidth={380}
+      columns={[
+        {
+          label: groupBy ? groupingLabels[groupBy] : 'Losses',
+          value: (row) => (
+            <Name>{groupBy ? groupName(row.group, groupBy) : `All ${row.losses} losses`}</Name>
+          ),
+        },
+        ...(
+          [
+            ['yes', 'Yes'],
+            ['no', 'No'],
+            ['unsure', 'Unsure'],
+          ] as const
+        ).map(
+          ([answer, label]): ReportColumn<VoiceCouldHelp> => ({
+            label,
+            numeric: true,
+            link: (row) => ({
+              value: row[answer],
+              to: row.links[answer],
+              label: `${row[answer]} losses of ${groupName(row.group, groupBy)} where marketing could have helped: ${answer}`,
+            }),
+          }),
+        ),
+      ]}
+    />
   )
 }
 
 function Competitors({ report }: { report: VoiceOfSalesReport }) {
   return (
-    <Section
+    <ReportSection
       title="Competitors"
       description="Deals lost to each competitor, and competitor tags on activities, handoffs and deals of the range."
-    >
-      {report.competitors.length === 0 ? (
-        <None>No competitor was named in this range.</None>
-      ) : (
-        <Table aria-label="Competitors" striped fz="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Competitor</Table.Th>
-              <Table.Th ta="right">Deals lost</Table.Th>
-              <Table.Th ta="right">Mentions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {report.competitors.map((row) => (
-              <Table.Tr key={row.name.toLowerCase()}>
-                <Table.Td>
-                  <Name>{row.name}</Name>
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Drill
-                    value={row.losses}
-                    to={row.link}
-                    label={`${row.losses} deals lost to ${row.name}`}
-                  />
-                </Table.Td>
-                <Table.Td ta="right">{row.mentions.toLocaleString()}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-    </Section>
+      rows={report.competitors}
+      rowKey={(row) => row.name.toLowerCase()}
+      empty="No competitor was named in this range."
+      columns={[
+        { label: 'Competitor', value: (row) => <Name>{row.name}</Name> },
+        {
+          label: 'Deals lost',
+          numeric: true,
+          link: (row) => ({
+            value: row.losses,
+            to: row.link,
+            label: `${row.losses} deals lost to ${row.name}`,
+          }),
+        },
+        { label: 'Mentions', numeric: true, value: (row) => row.mentions.toLocaleString() },
+      ]}
+    />
   )
 }
 
 function Objections({ report }: { report: VoiceOfSalesReport }) {
   return (
-    <Section
+    <ReportSection
       title="Top objections"
       description="Objection tags on the most activities, handoffs and deals of the range: marketing's messaging backlog."
-    >
-      {report.objections.length === 0 ? (
-        <None>No objection was tagged in this range.</None>
-      ) : (
-        <ScrollRegion label="Top objections, scrollable">
-          <Table aria-label="Top objections" striped fz="sm" miw={420}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Objection</Table.Th>
-                <Table.Th ta="right">Records</Table.Th>
-                <Table.Th ta="right">Activities</Table.Th>
-                <Table.Th ta="right">Handoffs</Table.Th>
-                <Table.Th ta="right">Deals</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {report.objections.map((row) => (
-                <Table.Tr key={row.tag.id}>
-                  <Table.Td>
-                    <Name>{row.tag.name}</Name>
-                  </Table.Td>
-                  <Table.Td ta="right">{row.count.toLocaleString()}</Table.Td>
-                  <Table.Td ta="right">{row.activities.toLocaleString()}</Table.Td>
-                  <Table.Td ta="right">
-                    <Drill
-                      value={row.handoffs}
-                      to={row.links.handoffs}
-                      label={`${row.handoffs} handoffs tagged ${row.tag.name}`}
-                    />
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Drill
-                      value={row.deals}
-                      to={row.links.deals}
-                      label={`${row.deals} deals tagged ${row.tag.name}`}
-                    />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollRegion>
-      )}
-    </Section>
+      rows={report.objections}
+      rowKey={(row) => row.tag.id}
+      empty="No objection was tagged in this range."
+      minWidth={420}
+      columns={[
+        { label: 'Objection', value: (row) => <Name>{row.tag.name}</Name> },
+        { label: 'Records', numeric: true, value: (row) => row.count.toLocaleString() },
+        { label: 'Activities', numeric: true, value: (row) => row.activities.toLocaleString() },
+        {
+          label: 'Handoffs',
+          numeric: true,
+          link: (row) => ({
+            value: row.handoffs,
+            to: row.links.handoffs,
+            label: `${row.handoffs} handoffs tagged ${row.tag.name}`,
+          }),
+        },
+        {
+          label: 'Deals',
+          numeric: true,
+          link: (row) => ({
+            value: row.deals,
+            to: row.links.deals,
+            label: `${row.deals} deals tagged ${row.tag.name}`,
+          }),
+        },
+      ]}
+    />
   )
 }
 
 function Quality({ report }: { report: VoiceOfSalesReport }) {
   const { groupBy } = report
   return (
-    <Section
+    <ReportSection
       title="Handoff quality"
       description="Sales' 1-5 rating of the handoffs created in the range."
-    >
-      {report.quality.length === 0 ? (
-        <None>No handoffs were created in this range.</None>
-      ) : (
-        <ScrollRegion label="Handoff quality, scrollable">
-          <Table aria-label="Handoff quality" striped fz="sm" miw={620}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{groupBy ? groupingLabels[groupBy] : 'Handoffs'}</Table.Th>
-                <Table.Th ta="right">Rated</Table.Th>
-                <Table.Th ta="right">Average</Table.Th>
-                {(['1', '2', '3', '4', '5'] as const).map((n) => (
-                  <Table.Th ta="right" key={n}>
-                    {`${n} ★`}
-                  </Table.Th>
-                ))}
-                <Table.Th ta="right">Unrated</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {report.quality.map((row) => {
-                const name = groupName(row.group, groupBy)
-                return (
-                  <Table.Tr key={row.group?.key ?? 'all'}>
-                    <Table.Td>
-                      <Name>{name}</Name>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Drill
-                        value={row.rated}
-                        to={row.link}
-                        label={`${row.rated} rated handoffs of ${name}`}
-                      />
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      {row.average === null ? '—' : row.average.toFixed(1)}
-                    </Table.Td>
-                    {(['1', '2', '3', '4', '5'] as const).map((n) => (
-                      <Table.Td ta="right" key={n}>
-                        {row.distribution[n].toLocaleString()}
-                      </Table.Td>
-                    ))}
-                    <Table.Td ta="right">
-                      <Drill
-                        value={row.unrated}
-                        to={row.unratedLink}
-                        label={`${row.unrated} unrated handoffs of ${name}`}
-                      />
-                    </Table.Td>
-                  </Table.Tr>
-                )
-              })}
-            </Table.Tbody>
-          </Table>
-        </ScrollRegion>
-      )}
-    </Section>
+      rows={report.quality}
+      rowKey={groupKey}
+      empty="No handoffs were created in this range."
+      minWidth={620}
+      columns={[
+        {
+          label: groupBy ? groupingLabels[groupBy] : 'Handoffs',
+          value: (row) => <Name>{groupName(row.group, groupBy)}</Name>,
+        },
+        {
+          label: 'Rated',
+          numeric: true,
+          link: (row) => ({
+            value: row.rated,
+            to: row.link,
+            label: `${row.rated} rated handoffs of ${groupName(row.group, groupBy)}`,
+          }),
+        },
+        {
+          label: 'Average',
+          numeric: true,
+          value: (row) => (row.average === null ? '—' : row.average.toFixed(1)),
+        },
+        ...(['1', '2', '3', '4', '5'] as const).map(
+          (n): ReportColumn<VoiceQuality> => ({
+            label: `${n} ★`,
+            numeric: true,
+            value: (row) => row.distribution[n].toLocaleString(),
+          }),
+        ),
+        {
+          label: 'Unrated',
+          numeric: true,
+          link: (row) => ({
+            value: row.unrated,
+            to: row.unratedLink,
+            label: `${row.unrated} unrated handoffs of ${groupName(row.group, groupBy)}`,
+          }),
+        },
+      ]}
+    />
   )
 }
 
@@ -580,9 +407,54 @@ function Trends({ report }: { report: VoiceOfSalesReport }) {
     losses: m.losses,
   }))
   return (
-    <Section
+    <ReportSection
       title="Monthly trend"
       description="Handoffs decided and rejected by the month they were created; deals lost by the month they closed."
+      rows={report.trends}
+      rowKey={(m) => m.month}
+      minWidth={560}
+      columns={[
+        { label: 'Month', value: (m) => monthLabel(m.month) },
+        {
+          label: 'Decided',
+          numeric: true,
+          link: (m) => ({
+            value: m.decided,
+            to: m.links.decided,
+            label: `${m.decided} handoffs of ${monthLabel(m.month)} decided`,
+          }),
+        },
+        {
+          label: 'Rejected',
+          numeric: true,
+          link: (m) => ({
+            value: m.rejected,
+            to: m.links.rejected,
+            label: `${m.rejected} handoffs of ${monthLabel(m.month)} rejected`,
+          }),
+        },
+        { label: 'Rejection rate', numeric: true, value: (m) => formatShare(m.rejectionRate) },
+        {
+          label: 'Deals lost',
+          numeric: true,
+          link: (m) => ({
+            value: m.losses,
+            to: m.links.losses,
+            label: `${m.losses} deals lost in ${monthLabel(m.month)}`,
+          }),
+        },
+        {
+          label: 'Top rejection reason',
+          value: (m) =>
+            m.topReason && m.links.topReason ? (
+              <Anchor component={Link} to={m.links.topReason}>
+                {rejectionLabel(m.topReason)}
+              </Anchor>
+            ) : (
+              '—'
+            ),
+        },
+      ]}
     >
       <div
         role="img"
@@ -602,61 +474,6 @@ function Trends({ report }: { report: VoiceOfSalesReport }) {
           ]}
         />
       </div>
-      <ScrollRegion label="Monthly trend, scrollable">
-        <Table aria-label="Monthly trend" striped fz="sm" miw={560}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Month</Table.Th>
-              <Table.Th ta="right">Decided</Table.Th>
-              <Table.Th ta="right">Rejected</Table.Th>
-              <Table.Th ta="right">Rejection rate</Table.Th>
-              <Table.Th ta="right">Deals lost</Table.Th>
-              <Table.Th>Top rejection reason</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {report.trends.map((m) => {
-              const month = monthLabel(m.month)
-              return (
-                <Table.Tr key={m.month}>
-                  <Table.Td>{month}</Table.Td>
-                  <Table.Td ta="right">
-                    <Drill
-                      value={m.decided}
-                      to={m.links.decided}
-                      label={`${m.decided} handoffs of ${month} decided`}
-                    />
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Drill
-                      value={m.rejected}
-                      to={m.links.rejected}
-                      label={`${m.rejected} handoffs of ${month} rejected`}
-                    />
-                  </Table.Td>
-                  <Table.Td ta="right">{formatShare(m.rejectionRate)}</Table.Td>
-                  <Table.Td ta="right">
-                    <Drill
-                      value={m.losses}
-                      to={m.links.losses}
-                      label={`${m.losses} deals lost in ${month}`}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    {m.topReason && m.links.topReason ? (
-                      <Anchor component={Link} to={m.links.topReason}>
-                        {rejectionLabel(m.topReason)}
-                      </Anchor>
-                    ) : (
-                      '—'
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              )
-            })}
-          </Table.Tbody>
-        </Table>
-      </ScrollRegion>
-    </Section>
+    </ReportSection>
   )
 }

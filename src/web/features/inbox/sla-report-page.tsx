@@ -1,21 +1,13 @@
 import '@mantine/charts/styles.css'
 import { BarChart, CompositeChart } from '@mantine/charts'
-import {
-  Anchor,
-  Group,
-  Paper,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core'
+import { Anchor, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
-import { Link, useSearchParams } from 'react-router'
+import { Link } from 'react-router'
 import { getData } from '../../api/client.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { LoadingRows } from '../../components/loading-rows.tsx'
+import { ReportHeader } from '../../components/report-header.tsx'
+import { ReportRangeInputs, useReportRange } from '../../components/report-range-inputs.tsx'
 import { useDocumentTitle } from '../../components/use-document-title.ts'
 import { monthLabel } from '../mql/mql-api.ts'
 import { EmptyState } from '../records/empty-state.tsx'
@@ -103,9 +95,8 @@ function Stat({ label, value, hint }: { label: string; value: string; hint: stri
 /** /bridge/sla: the two-way SLA, sales' commitment beside marketing's, for a date range. */
 export function SlaReportPage() {
   useDocumentTitle('Two-way SLA')
-  const [params, setParams] = useSearchParams()
-  const from = params.get('from') ?? ''
-  const to = params.get('to') ?? ''
+  const { range, setRange } = useReportRange()
+  const { from, to } = range
   const query = new URLSearchParams()
   if (from) query.set('from', from)
   if (to) query.set('to', to)
@@ -113,36 +104,14 @@ export function SlaReportPage() {
     queryKey: ['reports', 'sla', from, to],
     queryFn: () => getData<SlaReport>(`/api/v1/reports/sla?${query.toString()}`),
   })
-  const setDate = (key: 'from' | 'to', value: string) => {
-    const next = new URLSearchParams(params)
-    if (value) next.set(key, value)
-    else next.delete(key)
-    setParams(next, { replace: true })
-  }
   return (
     <Stack gap="lg">
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={1}>Two-way SLA</Title>
-          <Text c="dimmed">
-            Sales commits to speed, marketing to volume and quality: handoffs created in the range.
-          </Text>
-        </div>
-        <Group gap="sm">
-          <TextInput
-            type="date"
-            label="From"
-            value={from || report.data?.from || ''}
-            onChange={(e) => setDate('from', e.currentTarget.value)}
-          />
-          <TextInput
-            type="date"
-            label="To"
-            value={to || report.data?.to || ''}
-            onChange={(e) => setDate('to', e.currentTarget.value)}
-          />
-        </Group>
-      </Group>
+      <ReportHeader
+        title="Two-way SLA"
+        description="Sales commits to speed, marketing to volume and quality: handoffs created in the range."
+      >
+        <ReportRangeInputs value={range} shown={report.data} onChange={setRange} />
+      </ReportHeader>
       {report.isPending ? (
         <LoadingRows label="Loading the SLA report" rows={6} height={48} />
       ) : report.error ? (
