@@ -113,10 +113,3 @@ export function formatShare(share: number | null): string {
 }
 
 /** The label of a group; "All" when the report is not grouped. */
-export function groupLabel(group: VoiceGroup): string {
-  return group?.label ?? 'All'
-}
-
-export function isVoiceGrouping(value: string | null): value is VoiceGrouping {
-  return (voiceGroupings as readonly string[]).includes(value ?? '')
-}
