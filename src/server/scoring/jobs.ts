@@ -1,5 +1,43 @@
 import type PgBoss from 'pg-boss'
 import type { AppContext } from '../context.ts'
+import { decayScores, drainScoreQueue } from './queue.ts'
 
-/** The scoring worker (drains score_queue) and the nightly decay job. Placeholder. */
-export async function registerScoringJobs(_boss: PgBoss, _ctx: AppContext): Promise<void> {}
+/** How often the worker drains score_queue: a change shows in the scores within seconds. */
+export const drainEveryMs = 2000
+
+/**
+ * The scoring worker: drains score_queue every ~2 s (contacts queued by the triggers, and the
+ * full rescoring a rule or half-life change queues), and the nightly decay job. pg-boss schedules
+ * run at most once a minute, so the drain is a timer of the worker process; several workers share
+ * the queue safely (claims skip locked rows). Tests call drainScoreQueue / decayScores directly.
+ */
+export async function registerScoringJobs(boss: PgBoss, ctx: AppContext): Promise<void> {
+  let running = false
+  let stopped = false
+  const tick = async () => {
+    if (running || stopped) return
+    running = true
+    try {
+      const handled = await drainScoreQueue(ctx.db)
+      if (handled > 0) ctx.log.debug({ handled }, 'rescored queued contacts')
+    } catch (error) {
+      ctx.log.error({ err: error }, 'scoring queue drain failed')
+    } finally {
+      running = false
+    }
+  }
+  const timer = setInterval(() => void tick(), drainEveryMs)
+  timer.unref()
+  boss.on('stopped', () => {
+    stopped = true
+    clearInterval(timer)
+  })
+
+  // Engagement decays with time alone: every night, contacts with engagement > 0 are rescored.
+  await boss.createQueue('scoring.decay')
+  await boss.schedule('scoring.decay', '27 2 * * *')
+  await boss.work('scoring.decay', async () => {
+    const rescored = await decayScores(ctx.db)
+    ctx.log.info({ rescored }, 'nightly score decay')
+  })
+}
