@@ -131,7 +131,7 @@ function forecastOf(
   return stage.isProposalOrLater ? 'best_case' : 'pipeline'
 }
 
-function weighted<T>(rng: SeededRandom, items: readonly (readonly [T, number])[]): T {
+export function weighted<T>(rng: SeededRandom, items: readonly (readonly [T, number])[]): T {
   const total = items.reduce((s, [, w]) => s + w, 0)
   let r = rng.next() * total
   for (const [item, w] of items) {

@@ -1,6 +1,9 @@
-import { type Kysely, sql } from 'kysely'
+import { type Insertable, type Kysely, sql } from 'kysely'
 import { productFit } from '../domain/product-fit.ts'
 import type { DB, DealLineFit } from '../server/db/schema.ts'
+import { rescore } from '../server/scoring/engine.ts'
+import { ensureTouchpointPartitions } from '../server/touchpoints/partitions.ts'
+import { weighted } from './crm-deals.ts'
 import type { SeededRandom } from './random.ts'
 
 // Scores and the product-fit guard (issue 9) on the demo world: marketing's fit and engagement
@@ -299,4 +302,107 @@ export async function plantProductFit(db: Kysely<DB>, options: ScoresOptions) {
     churnedDeals: updates.filter((u) => u.churnedOn).length,
     fitOverrides: overridden.length,
   }
+}
+
+const engagementTouches = [
+  ['page_view', 34],
+  ['pricing', 10],
+  ['email_open', 20],
+  ['email_click', 14],
+  ['content_download', 10],
+  ['webinar', 6],
+  ['form_submit', 6],
+] as const
+
+/**
+ * What the last 120 days of marketing look like: a share of the open leads and subscribers keep
+ * reading emails, visiting the site (some the pricing page), downloading and attending webinars —
+ * a few of them a lot, lately (the hot leads the engagement score must find). Sales touches and
+ * the leads' creation touches are planted with the CRM; these are the nurture that follows.
+ */
+export async function plantEngagement(
+  db: Kysely<DB>,
+  options: Pick<ScoresOptions, 'workspaceId' | 'rng' | 'asOf'>,
+) {
+  const { workspaceId, rng, asOf } = options
+  const from = new Date(asOf.getTime() - 120 * day)
+  await ensureTouchpointPartitions(db, from, asOf)
+  const contacts = await db
+    .selectFrom('contacts')
+    .select(['id', 'accountId'])
+    .where('workspaceId', '=', workspaceId)
+    .where('lifecycleStage', 'in', ['subscriber', 'lead', 'recycled'])
+    .where('email', 'is not', null)
+    .where('deletedAt', 'is', null)
+    .where('mergedInto', 'is', null)
+    .orderBy('id')
+    .execute()
+  const touchpoints: Insertable<DB['touchpoints']>[] = []
+  for (const contact of contacts) {
+    const draw = rng.next()
+    if (draw >= 0.2) continue
+    // One in ten of the engaged is hot: many touches, most in the last three weeks.
+    const hot = draw < 0.02
+    const count = hot ? rng.int(6, 14) : rng.int(1, 5)
+    for (let i = 0; i < count; i++) {
+      const ageDays = hot && rng.next() < 0.8 ? rng.next() * 21 : rng.next() * 120
+      const occurredAt = new Date(asOf.getTime() - ageDays * day)
+      const kind = weighted(rng, engagementTouches)
+      const type = kind === 'pricing' ? 'page_view' : kind
+      const path =
+        kind === 'pricing'
+          ? '/pricing'
+          : type === 'page_view'
+            ? rng.pick(['/', '/products/amr-100', '/customers', '/blog/warehouse-automation'])
+            : null
+      touchpoints.push({
+        workspaceId,
+        occurredAt,
+        id: rng.uuidv7(occurredAt),
+        contactId: contact.id,
+        accountId: contact.accountId,
+        type,
+        eventName: null,
+        channel: type.startsWith('email') ? 'email' : type === 'webinar' ? 'events' : 'direct',
+        campaignId: null,
+        url: path ? `https://northwind.example${path}` : null,
+        properties: JSON.stringify(path ? { path } : {}),
+        createdAt: occurredAt,
+        receivedAt: occurredAt,
+      })
+    }
+  }
+  for (let i = 0; i < touchpoints.length; i += 1000) {
+    await db
+      .insertInto('touchpoints')
+      .values(touchpoints.slice(i, i + 1000))
+      .execute()
+  }
+  return { engagementTouches: touchpoints.length }
+}
+
+/**
+ * Every contact's fit and engagement as of asOf, with a history: the workspace is scored as it
+ * stood at a few past moments (the touches made by then, decayed), then at asOf. The MQL hook does
+ * not run (the demo's lifecycle and handoffs are planted as they happened), and the queue the
+ * seeding's inserts filled is emptied: nothing waits to be rescored when the demo starts.
+ */
+export async function plantScores(
+  db: Kysely<DB>,
+  options: Pick<ScoresOptions, 'workspaceId' | 'asOf'>,
+) {
+  const { workspaceId, asOf } = options
+  // The seeding's tables have no statistics yet: without them the planner joins touches and
+  // contacts by nested loops, and scoring takes minutes instead of seconds.
+  await sql`analyze contacts, accounts, touchpoints, lifecycle_entries`.execute(db)
+  let changed = 0
+  for (const daysAgo of [90, 60, 30, 7, 0]) {
+    const at = new Date(asOf.getTime() - daysAgo * day)
+    const result = await rescore(db, workspaceId, 'all', daysAgo === 0 ? 'rules' : 'decay', at, {
+      qualify: false,
+    })
+    changed += result.changed
+  }
+  await db.deleteFrom('scoreQueue').where('workspaceId', '=', workspaceId).execute()
+  return { scoreChanges: changed }
 }

@@ -139,6 +139,17 @@ describe('demo world', () => {
     const rules = await t.ctx.db.selectFrom('scoringRules').select(['kind']).execute()
     expect(rules.filter((r) => r.kind === 'fit').length).toBeGreaterThanOrEqual(3)
     expect(rules.filter((r) => r.kind === 'engagement').length).toBeGreaterThanOrEqual(3)
+    // Every live contact is scored, many with a history to chart, and nothing waits in the queue.
+    const scored = await sql<{ live: number; scored: number; charted: number; queued: number }>`
+      select (select count(*)::int from contacts where deleted_at is null and merged_into is null) as live,
+        (select count(*)::int from contact_scores) as scored,
+        (select count(*)::int from (select contact_id from score_history group by 1
+          having count(*) >= 3) h) as charted,
+        (select count(*)::int from score_queue) as queued`.execute(t.ctx.db)
+    const counts = scored.rows[0]
+    expect(counts?.scored).toBe(counts?.live)
+    expect(counts?.charted).toBeGreaterThan(100)
+    expect(counts?.queued).toBe(0)
   })
 
   it('signs in every demo login with its role', async () => {

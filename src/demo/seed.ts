@@ -7,7 +7,7 @@ import { plantDuplicates } from './crm-duplicates.ts'
 import { plantFeedback } from './crm-feedback.ts'
 import { plantForms } from './crm-forms.ts'
 import { plantHandoffs } from './crm-handoffs.ts'
-import { plantProductFit, plantScoringRules } from './crm-scores.ts'
+import { plantEngagement, plantProductFit, plantScores, plantScoringRules } from './crm-scores.ts'
 import { plantTracking } from './crm-tracking.ts'
 import { SeededRandom } from './random.ts'
 
@@ -247,6 +247,8 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
         name: people.find((p) => p.email === `manager@${demoDomain}`)?.name ?? 'Sales manager',
       },
     })
+    const engagement = await plantEngagement(trx, { workspaceId, rng, asOf: options.asOf })
+    const scores = await plantScores(trx, { workspaceId, asOf: options.asOf })
     return {
       created: true as const,
       workspaceId,
@@ -255,6 +257,8 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
       ...handoffs,
       ...rules,
       ...fit,
+      ...engagement,
+      ...scores,
     }
   })
   // Fresh tables have no statistics until autovacuum gets to them; without them the planner

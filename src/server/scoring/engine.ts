@@ -100,6 +100,8 @@ export function scoredCtes(input: {
             ),
           )}) as r(ord, pts, hit)
           where t.workspace_id = ${workspaceId} and not t.is_bot and t.occurred_at >= ${cutoff}
+            -- A day of grace for clocks ahead of ours (ingestion keeps times up to a day ahead).
+            and t.occurred_at <= ${now}::timestamptz + interval '1 day'
             ${typeFilter} and t.contact_id in (select id from targets) and r.hit
           group by t.contact_id, r.ord`
   // Per rule (by ord): its kind, whether it scores, the start of its explanation entry.
@@ -201,8 +203,10 @@ export interface RescoreResult {
 /**
  * Rescores contacts of a workspace (all, or the given ids) at `now`: upserts contact_scores, adds
  * a score_history row for each contact whose fit or engagement changed (or that had no score),
- * and runs the MQL hook for those before MQL that now qualify — all in one transaction (the
- * caller's when `db` is one).
+ * and runs the MQL hook for those before MQL that now qualify (unless `qualify` is false: the
+ * demo world scores its past as it stands) — all in one transaction (the caller's when `db` is
+ * one). Touches more than a day after `now` do not count: scoring at a past moment sees the touches
+ * made by then.
  */
 export async function rescore(
   db: Kysely<DB>,
@@ -210,6 +214,7 @@ export async function rescore(
   target: string[] | 'all',
   cause: ScoreCause,
   now: Date = new Date(),
+  options: { qualify?: boolean } = {},
 ): Promise<RescoreResult> {
   if (target !== 'all' && target.length === 0) return { scored: 0, changed: 0, qualified: 0 }
   const run = async (trx: Kysely<DB>): Promise<RescoreResult> => {
@@ -237,7 +242,7 @@ export async function rescore(
         row.lifecycleStage === null ||
         (beforeMql as readonly string[]).includes(row.lifecycleStage),
     )
-    if (candidates.length > 0) {
+    if (candidates.length > 0 && options.qualify !== false) {
       const mqlRules = await loadMqlRules(trx, workspaceId)
       for (const row of candidates) {
         const scores = { fit: row.fit, engagement: row.engagement, predictive: null }
