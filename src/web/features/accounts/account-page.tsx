@@ -8,6 +8,7 @@ import { ContactForm } from '../contacts/contact-form.tsx'
 import { contactColumns, contactName } from '../contacts/contact-list.tsx'
 import { DealForm } from '../deals/deal-form.tsx'
 import { dealColumns } from '../deals/deal-list.tsx'
+import { OutcomeDatesSection } from '../fit/outcome-dates.tsx'
 import { MergeWithButton } from '../merges/merge-with.tsx'
 import { crmKeys, recordPath, useCustomFields } from '../records/crm-queries.ts'
 import { humanize, labelOf, lifecycleOptions } from '../records/labels.ts'
@@ -93,6 +94,15 @@ export function AccountPage() {
                     ['Deals', account.counts.deals.toLocaleString()],
                   ]}
                 />
+                <OutcomeDatesSection
+                  entity="account"
+                  id={account.id}
+                  dates={{
+                    churnedOn: account.churnedOn ?? null,
+                    refundedOn: account.refundedOn ?? null,
+                    downgradedOn: account.downgradedOn ?? null,
+                  }}
+                />
                 <RecordSection title="Lifecycle">
                   <LifecycleHistory entries={account.stageHistory} />
                 </RecordSection>
@@ -138,7 +148,7 @@ export function AccountPage() {
                     conditions={[{ field: 'accountId', op: 'eq', value: account.id }]}
                     sort="-updatedAt"
                     columns={dealColumns().filter((c) =>
-                      ['name', 'stage', 'amount', 'closeDate'].includes(c.key),
+                      ['name', 'stage', 'amount', 'closeDate', 'productFit'].includes(c.key),
                     )}
                     rowName={(d) => d.name}
                     rowHref={(d) => recordPath('deal', d.id)}

@@ -1,6 +1,7 @@
-import { Anchor, NativeSelect, Paper, Stack, Text } from '@mantine/core'
+import { Anchor, Group, NativeSelect, Paper, Stack, Text } from '@mantine/core'
 import { Link } from 'react-router'
 import { formatDate } from '../../components/format.ts'
+import { PoorFitBadge } from '../fit/fit-badge.tsx'
 import { recordPath } from '../records/crm-queries.ts'
 import { formatMoney } from '../records/money.ts'
 import type { Deal, Stage } from '../records/types.ts'
@@ -36,9 +37,12 @@ export function DealCard({ deal, stages, canMove, onMove }: DealCardProps) {
             {deal.account.name}
           </Text>
         ) : null}
-        <Text size="sm" fw={500}>
-          {formatMoney(deal.amount, deal.currency)}
-        </Text>
+        <Group gap={6} justify="space-between" wrap="wrap">
+          <Text size="sm" fw={500}>
+            {formatMoney(deal.amount, deal.currency)}
+          </Text>
+          <PoorFitBadge deal={deal} size="xs" />
+        </Group>
         <Text size="xs" c="dimmed">
           {deal.closeDate ? `Closes ${formatDate(deal.closeDate)}` : 'No close date'}
           {deal.owner ? ` · ${deal.owner.name}` : ''}

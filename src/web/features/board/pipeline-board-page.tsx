@@ -22,6 +22,8 @@ import { useDocumentTitle } from '../../components/use-document-title.ts'
 import { DealForm } from '../deals/deal-form.tsx'
 import { type LossDetails, LossReasonModal, WonModal } from '../deals/loss-reason-modal.tsx'
 import { useStageMove } from '../deals/use-move-deal.ts'
+import { useFitGuard } from '../fit/fit-guard.ts'
+import { FitGuardModal } from '../fit/fit-guard-modal.tsx'
 import { crmKeys, usePipelines } from '../records/crm-queries.ts'
 import { EmptyState } from '../records/empty-state.tsx'
 import { formatMoney } from '../records/money.ts'
@@ -56,6 +58,7 @@ export function PipelineBoardPage() {
   const won = useClosedDeals(pipeline, wonStage?.id ?? '', ownerId)
   const lost = useClosedDeals(pipeline, lostStages[0]?.id ?? '', ownerId)
   const key = boardKey(pipeline?.id ?? '', ownerId)
+  const guard = useFitGuard<LossDetails>()
 
   const mutation = useMutation({
     mutationFn: (input: { deal: Deal; stage: Stage; loss?: LossDetails }) =>
@@ -80,9 +83,14 @@ export function PipelineBoardPage() {
     onSuccess: (_saved, { deal, stage }) => {
       setAnnouncement(`Moved ${deal.name} to ${stage.name}.`)
       move.done()
+      guard.close()
     },
-    onError: (error, { deal, stage }) => {
-      if (!stage.isWon && !stage.isLost) notifyError(`${deal.name} did not move`, error)
+    onError: (error, { deal, stage, loss }) => {
+      // The poor-fit guard's 409 gets its own dialog (explain, or override and retry).
+      if (guard.catchRefusal(error, deal, stage, loss)) {
+        move.cancel()
+        setAnnouncement(`${deal.name} did not move: it fits poorly.`)
+      } else if (!stage.isWon && !stage.isLost) notifyError(`${deal.name} did not move`, error)
     },
     onSettled: async () => {
       await queryClient.invalidateQueries({ queryKey: crmKeys.deals })
@@ -236,6 +244,16 @@ export function PipelineBoardPage() {
         error={mutation.error}
         onSubmit={(loss) => move.confirm(loss)}
         onClose={move.cancel}
+      />
+      <FitGuardModal
+        blocked={guard.blocked}
+        onClose={guard.close}
+        onRetry={(blocked) => {
+          mutation.reset()
+          mutation.mutate({ deal: blocked.deal, stage: blocked.stage, loss: blocked.extra })
+        }}
+        retryPending={mutation.isPending}
+        retryError={mutation.error}
       />
       <WonModal
         opened={move.pending?.stage.isWon === true}

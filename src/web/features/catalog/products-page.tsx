@@ -1,5 +1,6 @@
 import {
   Button,
+  Fieldset,
   Group,
   Modal,
   SimpleGrid,
@@ -197,6 +198,10 @@ function ProductForm({ product, onDone }: { product?: Product; onDone: () => voi
     const [lo, hi] = [whole(min), whole(max)]
     if ((lo !== null && !Number.isInteger(lo)) || (hi !== null && !Number.isInteger(hi)))
       return setProblem('Employee counts are whole numbers.')
+    if ((lo !== null && lo < 0) || (hi !== null && hi < 0))
+      return setProblem('Employee counts cannot be negative.')
+    if (lo !== null && hi !== null && lo > hi)
+      return setProblem('“Fits from” must not be above “Fits up to” (employees).')
     setProblem(null)
     save.mutate({
       name: name.trim(),
@@ -244,39 +249,50 @@ function ProductForm({ product, onDone }: { product?: Product; onDone: () => voi
             value={currency}
             onChange={(e) => setCurrency(e.currentTarget.value.toUpperCase())}
           />
-          <TextInput
-            label="Fits from (employees)"
-            inputMode="numeric"
-            value={min}
-            onChange={(e) => setMin(e.currentTarget.value)}
-          />
-          <TextInput
-            label="Fits up to (employees)"
-            description="Empty: no upper limit"
-            inputMode="numeric"
-            value={max}
-            onChange={(e) => setMax(e.currentTarget.value)}
-          />
         </SimpleGrid>
-        <TagsInput
-          label="Industries it fits"
-          description="Press Enter after each; empty means any"
-          value={industries}
-          onChange={setIndustries}
-        />
-        <TagsInput
-          label="Regions it fits"
-          description="Empty means any"
-          data={regionOptions.map((r) => r.value)}
-          value={regions}
-          onChange={setRegions}
-        />
-        <TagsInput
-          label="Problems it solves"
-          description="Matched against a deal's needs"
-          value={problems}
-          onChange={setProblems}
-        />
+        <Fieldset legend="Ideal customer profile">
+          <Stack gap="sm">
+            <Text size="xs" c="dimmed">
+              Each deal line is checked against it: industry, employees, region and one check per
+              need of the deal. A profile with no criteria gives “fit unknown” (50).
+            </Text>
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <TextInput
+                label="Fits from (employees)"
+                description="Empty: no lower limit"
+                inputMode="numeric"
+                value={min}
+                onChange={(e) => setMin(e.currentTarget.value)}
+              />
+              <TextInput
+                label="Fits up to (employees)"
+                description="Empty: no upper limit"
+                inputMode="numeric"
+                value={max}
+                onChange={(e) => setMax(e.currentTarget.value)}
+              />
+            </SimpleGrid>
+            <TagsInput
+              label="Industries it fits"
+              description="Press Enter after each; empty means any"
+              value={industries}
+              onChange={setIndustries}
+            />
+            <TagsInput
+              label="Regions it fits"
+              description="Empty means any"
+              data={regionOptions.map((r) => r.value)}
+              value={regions}
+              onChange={setRegions}
+            />
+            <TagsInput
+              label="Problems it solves"
+              description="Matched against a deal's needs"
+              value={problems}
+              onChange={setProblems}
+            />
+          </Stack>
+        </Fieldset>
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             Cancel

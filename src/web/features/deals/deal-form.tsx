@@ -1,10 +1,10 @@
-import { Button, Group, NativeSelect, SimpleGrid, Stack, TextInput } from '@mantine/core'
-import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { Button, Group, NativeSelect, SimpleGrid, Stack, TagsInput, TextInput } from '@mantine/core'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { patchData, postData } from '../../api/client.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { notifySuccess } from '../../components/notify.ts'
-import { crmKeys, usePipelines } from '../records/crm-queries.ts'
+import { crmKeys, getAll, usePipelines } from '../records/crm-queries.ts'
 import { forecastCategoryOptions } from '../records/labels.ts'
 import { isCurrency, toMajor, toMinor } from '../records/money.ts'
 import { AccountPicker, OwnerSelect } from '../records/pickers.tsx'
@@ -21,6 +21,7 @@ interface Values {
   closeDate: string
   ownerId: string
   forecastCategory: string
+  needs: string[]
 }
 
 type Errors = Partial<Record<keyof Values, string>>
@@ -53,8 +54,15 @@ export function DealForm({
     closeDate: deal?.closeDate ?? '',
     ownerId: deal ? (deal.ownerId ?? '') : (me.user?.id ?? ''),
     forecastCategory: deal?.forecastCategory ?? '',
+    needs: deal?.needs ?? [],
   }))
   const [errors, setErrors] = useState<Errors>({})
+  // The problems products solve are the needs worth suggesting (product fit matches them).
+  const products = useQuery({
+    queryKey: [...crmKeys.products, 'all'],
+    queryFn: () => getAll<{ id: string; icpProblems?: string[] }>('/api/v1/products'),
+  })
+  const needOptions = [...new Set((products.data ?? []).flatMap((p) => p.icpProblems ?? []))]
   const set = <K extends keyof Values>(key: K, value: Values[K]) =>
     setValues((v) => ({ ...v, [key]: value }))
   const all = pipelines.data ?? []
@@ -82,6 +90,9 @@ export function DealForm({
     if (!Number.isFinite(amount) || amount < 0) found.amount = 'A positive number, e.g. 45000.'
     if (!isCurrency(values.currency)) found.currency = 'A 3-letter code such as USD.'
     if (!deal && !pipeline) found.pipelineId = 'Create a pipeline in Settings first.'
+    if (values.needs.some((n) => n.trim().length > 100))
+      found.needs = 'At most 100 characters each.'
+    if (values.needs.length > 50) found.needs = 'At most 50 needs.'
     setErrors(found)
     if (Object.keys(found).length > 0) return
     mutation.mutate({
@@ -94,6 +105,7 @@ export function DealForm({
       closeDate: values.closeDate || null,
       ownerId: values.ownerId || null,
       ...(values.forecastCategory ? { forecastCategory: values.forecastCategory } : {}),
+      needs: values.needs.map((n) => n.trim()).filter((n) => n !== ''),
     })
   }
 
@@ -172,6 +184,14 @@ export function DealForm({
             onChange={(e) => set('forecastCategory', e.currentTarget.value)}
           />
         </SimpleGrid>
+        <TagsInput
+          label="Needs"
+          description="The customer's pain points; product fit checks each against the problems its products solve"
+          data={needOptions}
+          value={values.needs}
+          error={errors.needs}
+          onChange={(needs) => set('needs', needs)}
+        />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
             Cancel

@@ -1,5 +1,6 @@
 import { Text } from '@mantine/core'
 import { formatDate } from '../../components/format.ts'
+import { FitCell } from '../fit/fit-badge.tsx'
 import { crmKeys, recordPath } from '../records/crm-queries.ts'
 import {
   forecastCategoryOptions,
@@ -42,6 +43,7 @@ export function dealColumns(): Column<Deal>[] {
       isDefault: true,
     },
     { key: 'owner', label: 'Owner', render: (d) => d.owner?.name ?? '—', isDefault: true },
+    { key: 'productFit', label: 'Fit', render: (d) => <FitCell deal={d} />, isDefault: true },
     {
       key: 'forecastCategory',
       label: 'Forecast',
@@ -108,6 +110,10 @@ export function dealList(pipelines: Pipeline[]): ListConfig<Deal> {
         kind: 'enum',
         options: marketingCouldHelpOptions,
       },
+      { key: 'productFit', label: 'Product fit', kind: 'number' },
+      { key: 'churnedOn', label: 'Churned on', kind: 'date' },
+      { key: 'refundedOn', label: 'Refunded on', kind: 'date' },
+      { key: 'downgradedOn', label: 'Downgraded on', kind: 'date' },
       { key: 'accountId', label: 'Account id', kind: 'id' },
       { key: 'createdAt', label: 'Created', kind: 'date' },
       { key: 'updatedAt', label: 'Updated', kind: 'date' },

@@ -4,10 +4,15 @@ import { useState } from 'react'
 import { Link } from 'react-router'
 import { patchData } from '../../api/client.ts'
 import { formatDate } from '../../components/format.ts'
-import { notifySuccess } from '../../components/notify.ts'
+import { notifyError, notifySuccess } from '../../components/notify.ts'
 import { QuickAddActivity } from '../activities/quick-add-activity.tsx'
 import { RecordTimeline } from '../activities/timeline.tsx'
 import { TagBadges } from '../feedback/tag-picker.tsx'
+import { PoorFitBadge } from '../fit/fit-badge.tsx'
+import { useFitGuard } from '../fit/fit-guard.ts'
+import { FitGuardModal } from '../fit/fit-guard-modal.tsx'
+import { FitPanel } from '../fit/fit-panel.tsx'
+import { OutcomeDatesSection } from '../fit/outcome-dates.tsx'
 import { crmKeys, recordPath, useCustomFields, usePipelines } from '../records/crm-queries.ts'
 import { forecastCategoryOptions, humanize, labelOf } from '../records/labels.ts'
 import { formatMoney } from '../records/money.ts'
@@ -30,6 +35,7 @@ export function DealPage() {
   const pipelines = usePipelines()
   const custom = useCustomFields('deal')
   const [dialog, setDialog] = useState<Dialog>(null)
+  const guard = useFitGuard<LossDetails>()
   const moveMutation = useMutation({
     mutationFn: (input: { deal: Deal; stage: Stage; loss?: LossDetails }) =>
       patchData<DealDetail>(`/api/v1/deals/${encodeURIComponent(input.deal.id)}`, {
@@ -39,8 +45,14 @@ export function DealPage() {
     onSuccess: async (_saved, { stage }) => {
       notifySuccess(`Moved to ${stage.name}.`)
       move.done()
+      guard.close()
       await queryClient.invalidateQueries({ queryKey: crmKeys.deals })
       await queryClient.invalidateQueries({ queryKey: crmKeys.timeline })
+    },
+    onError: (error, { deal, stage, loss }) => {
+      // The poor-fit guard's 409 gets its own dialog (explain, or override and retry).
+      if (guard.catchRefusal(error, deal, stage, loss)) move.cancel()
+      else if (!stage.isWon && !stage.isLost) notifyError(`${deal.name} did not move`, error)
     },
   })
   const move = useStageMove((deal: Deal, stage: Stage, loss?: LossDetails) => {
@@ -65,6 +77,7 @@ export function DealPage() {
             badges={
               <>
                 <StageBadge deal={{ ...deal, stage: stage ?? deal.stage }} />
+                <PoorFitBadge deal={deal} />
                 <Text fw={600}>{formatMoney(deal.amount, deal.currency)}</Text>
                 {deal.account ? (
                   <Anchor component={Link} to={recordPath('account', deal.account.id)}>
@@ -113,6 +126,15 @@ export function DealPage() {
                     ['Needs', deal.needs.length > 0 ? deal.needs.map(humanize).join(', ') : '—'],
                   ]}
                 />
+                <OutcomeDatesSection
+                  entity="deal"
+                  id={deal.id}
+                  dates={{
+                    churnedOn: deal.churnedOn ?? null,
+                    refundedOn: deal.refundedOn ?? null,
+                    downgradedOn: deal.downgradedOn ?? null,
+                  }}
+                />
                 <RecordSection title="Stage history">
                   <DealStageHistory entries={deal.stageHistory} stages={stages} />
                 </RecordSection>
@@ -143,6 +165,9 @@ export function DealPage() {
                   }
                 >
                   <LineItemsTable deal={deal} />
+                </RecordSection>
+                <RecordSection title="Product fit">
+                  <FitPanel deal={deal} />
                 </RecordSection>
                 {canWrite ? (
                   <RecordSection title="Log activity">
@@ -178,6 +203,20 @@ export function DealPage() {
               onSubmit={(loss) => move.confirm(loss)}
               onClose={move.cancel}
               currentTags={tags}
+            />
+            <FitGuardModal
+              blocked={guard.blocked}
+              onClose={guard.close}
+              onRetry={(blocked) => {
+                moveMutation.reset()
+                moveMutation.mutate({
+                  deal: blocked.deal,
+                  stage: blocked.stage,
+                  loss: blocked.extra,
+                })
+              }}
+              retryPending={moveMutation.isPending}
+              retryError={moveMutation.error}
             />
             <WonModal
               opened={move.pending?.stage.isWon === true}

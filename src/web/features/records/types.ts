@@ -31,6 +31,10 @@ export interface Account {
   custom: CustomValues
   externalSource: string | null
   externalId: string | null
+  /** After-sale outcomes (YYYY-MM-DD or null); regret rate reads them. */
+  churnedOn: string | null
+  refundedOn: string | null
+  downgradedOn: string | null
   createdAt: string
   updatedAt: string
 }
@@ -119,6 +123,22 @@ export interface Pipeline {
 
 export type MarketingCouldHelp = 'yes' | 'no' | 'unsure'
 
+/** One deal line's product fit (DEFINITIONS, Product fit): 0-100 with the reasons it is not 100. */
+export interface DealLineFit {
+  productId: string
+  productName: string
+  fit: number
+  reasons: string[]
+}
+
+/** A sales manager's override of the poor-fit guard: who, why, when. */
+export interface FitOverride {
+  by: string | null
+  byName?: string | null
+  reason: string
+  at: string
+}
+
 export interface Deal {
   id: string
   name: string
@@ -142,6 +162,15 @@ export interface Deal {
   marketingCouldHelp: MarketingCouldHelp | null
   needs: string[]
   sourceCampaignId: string | null
+  /** The lowest line's fit 0-100; null when the deal has no lines. */
+  productFit: number | null
+  /** productFit below the workspace's threshold: the guard stops it before a proposal. */
+  poorFit: boolean
+  fitDetails: DealLineFit[]
+  fitOverride: FitOverride | null
+  churnedOn: string | null
+  refundedOn: string | null
+  downgradedOn: string | null
   custom: CustomValues
   createdAt: string
   updatedAt: string
