@@ -16,6 +16,7 @@ import { EditButton, RecordDetails, RecordPage, RecordView } from '../records/re
 import { RecordSection } from '../records/record-section.tsx'
 import { RelatedList } from '../records/related-list.tsx'
 import type { ContactDetail, Deal } from '../records/types.ts'
+import { ContactScoresCard } from '../scoring/contact-scores.tsx'
 import { ContactForm } from './contact-form.tsx'
 import { contactName } from './contact-list.tsx'
 import { ContactPrivacy, ErasedNotice } from './contact-privacy.tsx'
@@ -95,6 +96,7 @@ export function ContactPage() {
                   ]}
                 />
               )}
+              {contact.erasedAt ? null : <ContactScoresCard contactId={contact.id} />}
               {canManagePrivacy ? (
                 <RecordSection title="Privacy">
                   <ContactPrivacy contact={contact} />
