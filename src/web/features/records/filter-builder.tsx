@@ -164,7 +164,7 @@ export function FilterBuilder({ fields, value, onApply, onCancel }: FilterBuilde
   )
 }
 
-interface ValueInputProps {
+export interface ValueInputProps {
   label: string
   field: FilterField
   op: UiOp
@@ -173,7 +173,7 @@ interface ValueInputProps {
   onChange: (value: string | string[]) => void
 }
 
-function ValueInput({ label, field, op, options, value, onChange }: ValueInputProps) {
+export function ValueInput({ label, field, op, options, value, onChange }: ValueInputProps) {
   const text = Array.isArray(value) ? value.join(', ') : value
   const hasOptions = field.kind === 'enum' || field.kind === 'owner'
   if (hasOptions && isMulti(op)) {

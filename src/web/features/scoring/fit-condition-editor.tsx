@@ -2,13 +2,11 @@ import {
   ActionIcon,
   Button,
   Group,
-  MultiSelect,
   NativeSelect,
   Paper,
   SegmentedControl,
   Stack,
   Text,
-  TextInput,
 } from '@mantine/core'
 import { IconPlus, IconTrash } from '@tabler/icons-react'
 import { contactList } from '../contacts/contact-list.tsx'
@@ -27,6 +25,7 @@ import {
   toApiCondition,
   type UiOp,
 } from '../records/filter.ts'
+import { ValueInput } from '../records/filter-builder.tsx'
 import type { Option } from '../records/labels.ts'
 import type { FilterCondition, FitCondition } from './scoring-api.ts'
 
@@ -237,61 +236,5 @@ export function FitConditionEditor({ draft, onChange, fields, error }: FitCondit
         ) : null}
       </Stack>
     </Paper>
-  )
-}
-
-interface ValueInputProps {
-  label: string
-  field: FilterField
-  op: UiOp
-  options: Option[]
-  value: string | string[]
-  onChange: (value: string | string[]) => void
-}
-
-function ValueInput({ label, field, op, options, value, onChange }: ValueInputProps) {
-  const text = Array.isArray(value) ? value.join(', ') : value
-  const hasOptions = field.kind === 'enum' || field.kind === 'owner'
-  if (hasOptions && isMulti(op)) {
-    return (
-      <MultiSelect
-        aria-label={label}
-        data={options}
-        value={Array.isArray(value) ? value : value ? [value] : []}
-        onChange={onChange}
-        searchable
-        w={260}
-        comboboxProps={{ withinPortal: true }}
-      />
-    )
-  }
-  if (hasOptions || field.kind === 'boolean') {
-    const data =
-      field.kind === 'boolean'
-        ? [
-            { value: 'true', label: 'Yes' },
-            { value: 'false', label: 'No' },
-          ]
-        : [{ value: '', label: 'Choose…' }, ...options]
-    return (
-      <NativeSelect
-        aria-label={label}
-        data={data}
-        value={text}
-        onChange={(event) => onChange(event.currentTarget.value)}
-        w={200}
-      />
-    )
-  }
-  return (
-    <TextInput
-      aria-label={label}
-      type={field.kind === 'date' ? 'date' : 'text'}
-      inputMode={field.kind === 'number' || field.kind === 'money' ? 'decimal' : undefined}
-      placeholder={isMulti(op) ? 'Values, separated by commas' : undefined}
-      value={text}
-      onChange={(event) => onChange(event.currentTarget.value)}
-      w={220}
-    />
   )
 }
