@@ -148,6 +148,9 @@ export const accountColumns: ExportColumn[] = [
   col('tier', 'text', 'a.tier'),
   ...owner('a'),
   col('lifecycleStage', 'text', 'a.lifecycleStage'),
+  col('churnedOn', 'date', 'a.churnedOn'),
+  col('refundedOn', 'date', 'a.refundedOn'),
+  col('downgradedOn', 'date', 'a.downgradedOn'),
   ...stamps('a'),
 ]
 
@@ -230,6 +233,9 @@ export const dealColumns: ExportColumn[] = [
   col('needs', 'array', 'd.needs'),
   col('sourceCampaignId', 'text', 'd.sourceCampaignId'),
   col('sourceCampaign.name', 'text', 'cmp.name'),
+  col('churnedOn', 'date', 'd.churnedOn'),
+  col('refundedOn', 'date', 'd.refundedOn'),
+  col('downgradedOn', 'date', 'd.downgradedOn'),
   expr('contacts', 'json', dealContacts),
   nested(
     'lineItems',

@@ -77,6 +77,9 @@ async function buildWorld() {
     tier: 'A',
     ownerId,
     lifecycleStage: 'opportunity',
+    churnedOn: '2026-01-15',
+    refundedOn: '2026-02-01',
+    downgradedOn: '2026-03-01',
     custom: { segment: 'mid-market' },
     externalSource: 'hubspot',
     externalId: 'hs-acme',
@@ -171,6 +174,9 @@ async function buildWorld() {
     forecastCategory: 'commit',
     needs: ['automation', 'safety'],
     sourceCampaignId: spring.id,
+    churnedOn: '2026-04-15',
+    refundedOn: '2026-05-01',
+    downgradedOn: '2026-06-01',
     custom: { risk: 3 },
     contacts: [
       { contactId: ada.id, role: 'champion', isPrimary: true },
@@ -348,9 +354,15 @@ describe('export → import round trip', () => {
     // custom values as custom.<key>; the rest is derived (what ingestion keeps on a contact:
     // traits, identifiedAt, leadCreation) or about the Trash. tags (objections and competitors,
     // issue 8) name entries of the workspace's feedback taxonomy, which an import cannot create:
-    // they are not exported, as the import could not bring them back.
+    // they are not exported, as the import could not bring them back. A deal's product fit
+    // (issue 9) is derived from its products' profiles (recomputed on import), and the fit guard's
+    // override is an audited decision an import cannot make.
     const notColumns = new Set([
       'tags',
+      'productFit',
+      'poorFit',
+      'fitDetails',
+      'fitOverride',
       'owner',
       'account',
       'pipeline',
