@@ -1,4 +1,4 @@
-import { AppShell, Burger, Group, Text } from '@mantine/core'
+import { AppShell, Burger, Group, ScrollArea, Text } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { Link, Outlet } from 'react-router'
 import { NotificationBell } from '../notifications/notification-bell.tsx'
@@ -50,7 +50,10 @@ export function ShellLayout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main">
-        <MainNav onNavigate={close} />
+        {/* Scrolls on short windows, so Settings at the bottom stays reachable. */}
+        <AppShell.Section grow component={ScrollArea}>
+          <MainNav onNavigate={close} />
+        </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main id="main-content" tabIndex={-1}>
         <Outlet />
