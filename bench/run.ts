@@ -5,6 +5,7 @@ import { benchExport } from './export.ts'
 import { benchHttp } from './http.ts'
 import { benchImport } from './import.ts'
 import { benchIngest } from './ingest.ts'
+import { benchModel } from './model.ts'
 import { stopChildrenOnSignal } from './processes.ts'
 import { type BenchReport, formatTable, isMet } from './report.ts'
 import { benchRestart } from './restart.ts'
@@ -23,6 +24,7 @@ const benchmarks: Record<string, () => Promise<BenchReport>> = {
   sla: () => benchSla(),
   bridge: () => benchBridge(),
   scoring: () => benchScoring(),
+  model: () => benchModel(),
 }
 
 stopChildrenOnSignal()

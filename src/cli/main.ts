@@ -13,6 +13,7 @@ import { resolveWorkspace } from '../server/workspaces/service.ts'
 import { openDatabaseTarget } from './database.ts'
 import { runExport } from './export.ts'
 import { registerImportCommand } from './import.ts'
+import { registerModelCommand } from './model.ts'
 import { start } from './start.ts'
 import { registerWriteKeyCommand } from './write-key.ts'
 
@@ -167,6 +168,7 @@ program
 
 registerImportCommand(program, withDatabase)
 registerWriteKeyCommand(program, withDatabase)
+registerModelCommand(program)
 
 export async function main(argv: string[]): Promise<void> {
   try {

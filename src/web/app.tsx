@@ -35,6 +35,7 @@ import { SlaReportPage } from './features/inbox/sla-report-page.tsx'
 import { DuplicatesPage } from './features/merges/duplicates-page.tsx'
 import { MqlSettingsPage } from './features/mql/mql-settings-page.tsx'
 import { NotificationsPage } from './features/notifications/notifications-page.tsx'
+import { PredictivePage } from './features/predictive/predictive-page.tsx'
 import { RegretPage } from './features/regret/regret-page.tsx'
 import { RoutingPage } from './features/routing/routing-page.tsx'
 import { ScoringSettingsPage } from './features/scoring/scoring-settings-page.tsx'
@@ -91,6 +92,7 @@ export function App() {
           <Route path="/bridge/funnel" element={<FunnelPage />} />
           <Route path="/bridge/records" element={<DrillRecordsPage />} />
           <Route path="/reports/regret" element={<RegretPage />} />
+          <Route path="/reports/predictive" element={<PredictivePage />} />
           <Route path="/telescope/campaigns" element={<CampaignsPage />} />
           <Route path="/telescope/forms" element={<FormsPage />} />
           <Route path="/telescope/forms/new" element={<FormPage />} />

@@ -3,6 +3,7 @@ import {
   type Icon,
   IconAddressBook,
   IconArrowBackUp,
+  IconBrain,
   IconBuildingSkyscraper,
   IconChecklist,
   IconClockHour4,
@@ -44,7 +45,10 @@ const areaLinks: Record<string, { path: string; label: string; icon: Icon }[]> =
     { path: '/bridge/voice-of-sales', label: 'Voice of sales', icon: IconMessageReport },
     { path: '/bridge/funnel', label: 'Funnel', icon: IconFilter },
   ],
-  '/reports': [{ path: '/reports/regret', label: 'Regret rate', icon: IconArrowBackUp }],
+  '/reports': [
+    { path: '/reports/regret', label: 'Regret rate', icon: IconArrowBackUp },
+    { path: '/reports/predictive', label: 'Predictive model', icon: IconBrain },
+  ],
 }
 
 export function MainNav({ onNavigate }: { onNavigate: () => void }) {
