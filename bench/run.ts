@@ -6,6 +6,7 @@ import { benchHttp } from './http.ts'
 import { benchImport } from './import.ts'
 import { benchIngest } from './ingest.ts'
 import { benchModel } from './model.ts'
+import { benchPredictive } from './predictive.ts'
 import { stopChildrenOnSignal } from './processes.ts'
 import { type BenchReport, formatTable, isMet } from './report.ts'
 import { benchRestart } from './restart.ts'
@@ -25,6 +26,7 @@ const benchmarks: Record<string, () => Promise<BenchReport>> = {
   bridge: () => benchBridge(),
   scoring: () => benchScoring(),
   model: () => benchModel(),
+  predictive: () => benchPredictive(),
 }
 
 stopChildrenOnSignal()

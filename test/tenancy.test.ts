@@ -20,6 +20,7 @@ import { regretCases } from './tenancy/regret-cases.ts'
 import { reportCases } from './tenancy/report-cases.ts'
 import { routingCases } from './tenancy/routing-cases.ts'
 import { salesCases } from './tenancy/sales-cases.ts'
+import { predictiveCases } from './tenancy/predictive-cases.ts'
 import { scoringCases } from './tenancy/scoring-cases.ts'
 import { slaCases } from './tenancy/sla-cases.ts'
 import { trackingCases } from './tenancy/tracking-cases.ts'
@@ -57,6 +58,7 @@ const parts = [
   alignmentCases,
   drillCases,
   scoringCases,
+  predictiveCases,
   fitCases,
   regretCases,
 ]

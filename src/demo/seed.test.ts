@@ -152,6 +152,26 @@ describe('demo world', () => {
     expect(counts?.queued).toBe(0)
   })
 
+  it('trains a predictive model that beats the rule score on the holdout, eligible to decide MQLs', async () => {
+    const admin = await signIn(t.app, `admin@${demoDomain}`, demoPassword)
+    const response = await admin.request({ method: 'GET', url: '/api/v1/predictive/model' })
+    expect(response.statusCode, response.body).toBe(200)
+    const { model, eligibility } = response.json().data
+    expect(eligibility.eligible).toBe(true)
+    // The planted truth (persona, size, region) is learnable; the rules only half know it.
+    expect(model.holdout.auc).toBeGreaterThan(0.62)
+    expect(model.holdout.auc).toBeGreaterThan(model.holdout.baselineAuc + 0.08)
+    const live = await t.ctx.db
+      .selectFrom('contacts')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('deletedAt', 'is', null)
+      .where('mergedInto', 'is', null)
+      .executeTakeFirstOrThrow()
+    expect(model.scored).toBe(Number(live.n))
+    const named = model.importance.slice(0, 6).map((f: { feature: string }) => f.feature)
+    expect(named).toEqual(expect.arrayContaining(['contact.persona', 'account.region']))
+  })
+
   it('signs in every demo login with its role', async () => {
     for (const login of demoLogins) {
       const session = await signIn(t.app, login.email, demoPassword)

@@ -7,6 +7,7 @@ import { plantDuplicates } from './crm-duplicates.ts'
 import { plantFeedback } from './crm-feedback.ts'
 import { plantForms } from './crm-forms.ts'
 import { plantHandoffs } from './crm-handoffs.ts'
+import { plantPredictiveModel } from './crm-predictive.ts'
 import { plantEngagement, plantProductFit, plantScores, plantScoringRules } from './crm-scores.ts'
 import { plantTracking } from './crm-tracking.ts'
 import { SeededRandom } from './random.ts'
@@ -249,6 +250,8 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
     })
     const engagement = await plantEngagement(trx, { workspaceId, rng, asOf: options.asOf })
     const scores = await plantScores(trx, { workspaceId, asOf: options.asOf })
+    // Predictive scoring (issue 10): the model trained on this history, every contact scored.
+    const predictive = await plantPredictiveModel(trx, { workspaceId, asOf: options.asOf })
     return {
       created: true as const,
       workspaceId,
@@ -259,6 +262,7 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
       ...fit,
       ...engagement,
       ...scores,
+      ...predictive,
     }
   })
   // Fresh tables have no statistics until autovacuum gets to them; without them the planner

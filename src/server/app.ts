@@ -51,6 +51,7 @@ import { mqlRoutes } from './mql/routes.ts'
 import { notificationRoutes } from './notifications/routes.ts'
 import { personaRoutes } from './personas/routes.ts'
 import { pipelineRoutes } from './pipelines/routes.ts'
+import { predictiveRoutes } from './predictive/routes.ts'
 import { privacyRoutes } from './privacy/routes.ts'
 import { productRoutes } from './products/routes.ts'
 import { alignmentRoutes } from './reports/alignment-routes.ts'
@@ -205,6 +206,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(alignmentRoutes(ctx))
       await v1.register(drillRecordsRoutes(ctx))
       await v1.register(scoringRoutes(ctx))
+      await v1.register(predictiveRoutes(ctx))
       await v1.register(fitRoutes(ctx))
       await v1.register(regretRoutes(ctx))
       await v1.register(notificationRoutes(ctx))

@@ -887,6 +887,9 @@ export interface DB {
   contactScores: ContactScoresTable
   scoreHistory: ScoreHistoryTable
   scoreQueue: ScoreQueueTable
+  predictiveModels: PredictiveModelsTable
+  predictiveTraining: PredictiveTrainingTable
+  predictiveScores: PredictiveScoresTable
 }
 
 export type FeedbackTagKind = 'objection' | 'competitor'
@@ -995,4 +998,41 @@ export interface ScoreQueueTable {
   contactId: string
   cause: Generated<ScoreCause>
   queuedAt: Generated<Date>
+}
+
+/** A trained predictive model (issue 10): the serialised calibrated learner and its holdout report. */
+export interface PredictiveModelsTable {
+  workspaceId: string
+  id: string
+  trainedAt: Timestamp
+  learner: 'logistic' | 'gbm'
+  model: JsonValue<unknown>
+  report: JsonValue<unknown>
+}
+
+export type PredictiveTrainingStatus = 'idle' | 'queued' | 'running' | 'failed'
+
+export interface PredictiveTrainingTable {
+  workspaceId: string
+  status: PredictiveTrainingStatus
+  error: string | null
+  startedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  updatedAt: Generated<Date>
+}
+
+/** One of a contact's top factors: a feature's contribution to the log-odds. */
+export interface PredictiveFactor {
+  feature: string
+  label: string
+  value: string | number | null
+  contribution: number
+}
+
+export interface PredictiveScoresTable {
+  workspaceId: string
+  contactId: string
+  modelId: string
+  probability: number
+  factors: ColumnType<PredictiveFactor[], string | undefined, string>
+  scoredAt: Generated<Date>
 }

@@ -3,6 +3,7 @@ import { digestBaseUrl, sendWeeklyDigests } from '../bridge/digest.ts'
 import type { AppContext } from '../context.ts'
 import { reengageRecycled } from '../handoffs/reengage.ts'
 import { registerImportJobs } from '../imports/job.ts'
+import { registerPredictiveJobs } from '../predictive/jobs.ts'
 import { registerScoringJobs } from '../scoring/jobs.ts'
 import { runSlaScan } from '../sla/scan.ts'
 import { purgeTrash } from '../trash/purge.ts'
@@ -34,6 +35,7 @@ export async function registerJobs(boss: PgBoss, ctx: AppContext): Promise<void>
   await registerWebhookJobs(boss, ctx)
   // Scores (issue 9): rescoring within seconds of a change, and the nightly decay.
   await registerScoringJobs(boss, ctx)
+  await registerPredictiveJobs(boss, ctx)
 
   // The handoff's clocks (issue 7): breaches and escalations are flagged within a minute.
   await boss.createQueue('sla.scan')

@@ -51,7 +51,7 @@ export function mqlRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           tags: ['MQL'],
           summary: 'Change the MQL rules',
           description:
-            'Needs mql:manage (admin, marketing). predictiveInCharge: true answers 409 until a predictive model is trained.',
+            'Needs mql:manage (admin, marketing). predictiveInCharge: true needs the admin role (403 otherwise) and answers 409 until a predictive model is trained, or while the workspace has fewer than 1,000 leads or 120 conversions in the last 200 days.',
           body: MqlRulesPatch,
           response: { 200: envelope(MqlRules), ...errorResponses },
         },

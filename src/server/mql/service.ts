@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/service.ts'
 import { type Principal, requirePermission } from '../auth/principal.ts'
 import type { Database } from '../db/database.ts'
 import { AppError } from '../errors.ts'
+import { loadCurrentModel, loadEligibility } from '../predictive/train.ts'
 import { changes } from '../records/fields.ts'
 import {
   addMonths,
@@ -73,17 +74,43 @@ export async function getMqlRules(db: Database, principal: Principal) {
   return presentRules(await loadMqlRules(db, workspaceId))
 }
 
-/** Changes the MQL rules; the predictive model can only be put in charge once one is trained. */
-export async function updateMqlRules(db: Database, principal: Principal, patch: MqlRulesPatch) {
-  const { workspaceId } = requirePermission(principal, 'mql:manage')
-  if (patch.predictiveInCharge === true) {
-    // The predictive issue trains the model and lifts this (DEFINITIONS.md, "Predictive score").
+/**
+ * DEFINITIONS.md ("MQL by score", "Predictive score"): only an admin may put the predictive model in
+ * charge, and only once a model is trained and while the workspace has at least 1,000 leads and
+ * 120 conversions in the last 200 days.
+ */
+async function checkModelMayDecide(db: Database, principal: Principal, workspaceId: string) {
+  if (principal.role !== 'admin') {
+    throw new AppError(
+      'forbidden',
+      'predictiveInCharge: only an admin may put the predictive model in charge of MQLs',
+      { field: 'predictiveInCharge' },
+    )
+  }
+  const [model, eligibility] = await Promise.all([
+    loadCurrentModel(db, workspaceId),
+    loadEligibility(db, workspaceId),
+  ])
+  if (!model) {
     throw new AppError(
       'conflict',
       'predictiveInCharge: no predictive model has been trained yet for this workspace, so the fit and engagement rules decide',
       { field: 'predictiveInCharge' },
     )
   }
+  if (!eligibility.eligible) {
+    throw new AppError(
+      'conflict',
+      `predictiveInCharge: the model may decide only with at least ${eligibility.minLeads} leads and ${eligibility.minConversions} conversions in the last 200 days; this workspace has ${eligibility.leads} and ${eligibility.conversions}, so the fit and engagement rules decide`,
+      { field: 'predictiveInCharge' },
+    )
+  }
+}
+
+/** Changes the MQL rules; the predictive model can only be put in charge under the rules above. */
+export async function updateMqlRules(db: Database, principal: Principal, patch: MqlRulesPatch) {
+  const { workspaceId } = requirePermission(principal, 'mql:manage')
+  if (patch.predictiveInCharge === true) await checkModelMayDecide(db, principal, workspaceId)
   const fields = {
     ...patch,
     ...(patch.predictiveMin === undefined

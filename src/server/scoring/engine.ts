@@ -26,7 +26,7 @@ export interface EngineRule {
 /** Lifecycle states before MQL: a contact there may become an MQL by score. */
 export const beforeMql = ['subscriber', 'lead', 'recycled'] as const
 
-function touchMatchSql(condition: TouchCondition): RawBuilder<boolean> {
+export function touchMatchSql(condition: TouchCondition): RawBuilder<boolean> {
   const parts: RawBuilder<unknown>[] = []
   if (condition.types) parts.push(sql`t.type = any(${condition.types}::text[])`)
   if (condition.channels) parts.push(sql`t.channel = any(${condition.channels}::text[])`)
@@ -244,8 +244,21 @@ export async function rescore(
     )
     if (candidates.length > 0 && options.qualify !== false) {
       const mqlRules = await loadMqlRules(trx, workspaceId)
+      // With the model in charge, a contact's probability decides (when it has one).
+      const predicted = new Map<string, number>()
+      if (mqlRules.predictiveInCharge) {
+        const ids = candidates.map((row) => row.contactId as string)
+        const rows = await trx
+          .selectFrom('predictiveScores')
+          .select(['contactId', 'probability'])
+          .where('workspaceId', '=', workspaceId)
+          .where(sql<boolean>`contact_id = any(${ids}::uuid[])`)
+          .execute()
+        for (const p of rows) predicted.set(p.contactId, p.probability)
+      }
       for (const row of candidates) {
-        const scores = { fit: row.fit, engagement: row.engagement, predictive: null }
+        const predictive = predicted.get(row.contactId as string) ?? null
+        const scores = { fit: row.fit, engagement: row.engagement, predictive }
         if (!isMqlByScore(mqlRules, scores)) continue
         const opened = await qualifyByScore(trx, workspaceId, row.contactId as string, scores)
         if (opened) qualified += 1

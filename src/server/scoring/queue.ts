@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB, ScoreCause } from '../db/schema.ts'
+import { scoreContacts } from '../predictive/train.ts'
 import { rescore } from './engine.ts'
 
 // score_queue (migration 2026-11-29T0900): triggers queue the contacts whose records or touches
@@ -89,6 +90,8 @@ export async function drainScoreQueue(db: Kysely<DB>, options: DrainOptions = {}
       for (const group of groups.values()) {
         if (whole.has(group.workspaceId)) continue
         await rescore(trx, group.workspaceId, group.ids, group.cause, at)
+        // New and changed contacts get their predictive score too (when a model was trained).
+        await scoreContacts(trx, group.workspaceId, group.ids, at)
       }
       return rows.rows.length
     })

@@ -91,7 +91,33 @@ export const ContactScoresSchema = z
         cause: z.enum(['rules', 'touch', 'record', 'decay', 'manual']),
       }),
     ),
-    mql: z.object({ fitMin: z.number(), engagementMin: z.number(), qualifies: z.boolean() }),
+    mql: z.object({
+      fitMin: z.number(),
+      engagementMin: z.number(),
+      predictiveInCharge: z.boolean().describe('the predictive model decides MQLs'),
+      predictiveMin: z.number(),
+      qualifies: z.boolean(),
+    }),
+    predictive: z
+      .object({
+        probability: z
+          .number()
+          .describe('chance of becoming a customer within 90 days of lead creation (0-1)'),
+        scoredAt: z.string(),
+        modelId: z.string(),
+        factors: z
+          .array(
+            z.object({
+              feature: z.string(),
+              label: z.string(),
+              value: z.union([z.string(), z.number()]).nullable(),
+              contribution: z.number().describe('in log-odds: > 0 raises the probability'),
+            }),
+          )
+          .describe('the top 5 contributing factors'),
+      })
+      .nullable()
+      .describe('null until a predictive model has scored this contact'),
   })
   .meta({ id: 'ContactScores' })
 

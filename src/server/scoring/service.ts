@@ -5,6 +5,8 @@ import { type Principal, requirePermission } from '../auth/principal.ts'
 import type { DB, ScoreCause, ScoreReason } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import { isMqlByScore, loadMqlRules } from '../mql/rules.ts'
+import { loadContactPrediction } from '../predictive/service.ts'
+import { scoreContacts } from '../predictive/train.ts'
 import { beforeMql, type EngineRule, rescore, scoredCtes } from './engine.ts'
 import { queuedContacts, queueFullRescore } from './queue.ts'
 import { findConflict, loadRules, RuleInput, validateCondition } from './rules.ts'
@@ -94,7 +96,7 @@ async function requireContact(db: Kysely<DB>, workspaceId: string, id: string) {
 }
 
 async function presentScores(db: Kysely<DB>, workspaceId: string, contactId: string) {
-  const [current, history, mqlRules] = await Promise.all([
+  const [current, history, mqlRules, predictive] = await Promise.all([
     db
       .selectFrom('contactScores')
       .select(['fit', 'engagement', 'explanation', 'scoredAt'])
@@ -110,6 +112,7 @@ async function presentScores(db: Kysely<DB>, workspaceId: string, contactId: str
       .orderBy('recordedAt')
       .execute(),
     loadMqlRules(db, workspaceId),
+    loadContactPrediction(db, workspaceId, contactId),
   ])
   const fit = current?.fit ?? null
   const engagement = current?.engagement ?? null
@@ -127,11 +130,15 @@ async function presentScores(db: Kysely<DB>, workspaceId: string, contactId: str
     mql: {
       fitMin: mqlRules.fitMin,
       engagementMin: mqlRules.engagementMin,
-      qualifies: isMqlByScore(
-        { ...mqlRules, predictiveInCharge: false },
-        { fit, engagement, predictive: null },
-      ),
+      predictiveInCharge: mqlRules.predictiveInCharge,
+      predictiveMin: mqlRules.predictiveMin,
+      qualifies: isMqlByScore(mqlRules, {
+        fit,
+        engagement,
+        predictive: predictive?.probability ?? null,
+      }),
     },
+    predictive,
   }
 }
 
@@ -149,6 +156,7 @@ export async function recomputeContactScores(
   const { workspaceId } = requirePermission(principal, 'records:write')
   await requireContact(db, workspaceId, contactId)
   await rescore(db, workspaceId, [contactId], 'manual')
+  await scoreContacts(db, workspaceId, [contactId])
   return presentScores(db, workspaceId, contactId)
 }
 

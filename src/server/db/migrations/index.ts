@@ -20,6 +20,7 @@ import * as privacy from './2026-11-27T1400-privacy.ts'
 import * as handoffs from './2026-11-27T1500-handoffs.ts'
 import * as bridge from './2026-11-28T0900-bridge.ts'
 import * as scores from './2026-11-29T0900-scores.ts'
+import * as predictive from './2026-11-30T0900-predictive.ts'
 
 /** Every migration, in order. Files are frozen once merged; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27T1500-handoffs': handoffs,
   '2026-11-28T0900-bridge': bridge,
   '2026-11-29T0900-scores': scores,
+  '2026-11-30T0900-predictive': predictive,
 }

@@ -1,6 +1,17 @@
-import { Button, Group, NumberInput, Paper, Stack, Switch, Text, Title } from '@mantine/core'
+import {
+  Anchor,
+  Button,
+  Group,
+  NumberInput,
+  Paper,
+  Stack,
+  Switch,
+  Text,
+  Title,
+} from '@mantine/core'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
+import { Link } from 'react-router'
 import { getData, patchData } from '../../api/client.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { formatDateTime } from '../../components/format.ts'
@@ -111,12 +122,14 @@ function RulesForm({ rules, canManage }: { rules: MqlRules; canManage: boolean }
           onChange={(e) => setHighIntentForms(e.currentTarget.checked)}
           disabled={!canManage}
         />
-        <Switch
-          label="Predictive score in charge"
-          description={`No predictive model has been trained yet for this workspace, so the fit and engagement thresholds decide. Once one is trained, an admin can let a probability of at least ${Math.round(rules.predictiveMin * 100)}% decide instead.`}
-          checked={rules.predictiveInCharge}
-          disabled
-        />
+        <Text size="sm">
+          {rules.predictiveInCharge
+            ? `The predictive model decides MQLs: a probability of at least ${Math.round(rules.predictiveMin * 100)}% makes an MQL (contacts it has not scored yet still qualify by fit and engagement).`
+            : 'The fit and engagement thresholds decide. An admin can put the predictive model in charge instead, once one is trained on enough history.'}{' '}
+          <Anchor component={Link} to="/reports/predictive">
+            Predictive model
+          </Anchor>
+        </Text>
         {save.error && !serverField ? (
           <ErrorAlert title="Could not save the MQL rules" error={save.error} />
         ) : null}

@@ -1,6 +1,16 @@
 import '@mantine/charts/styles.css'
 import { LineChart } from '@mantine/charts'
-import { Badge, Button, Group, List, Progress, SimpleGrid, Stack, Text } from '@mantine/core'
+import {
+  Badge,
+  Button,
+  Divider,
+  Group,
+  List,
+  Progress,
+  SimpleGrid,
+  Stack,
+  Text,
+} from '@mantine/core'
 import { IconRefresh } from '@tabler/icons-react'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import dayjs from 'dayjs'
@@ -8,6 +18,7 @@ import { postData } from '../../api/client.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { formatDate, formatDateTime } from '../../components/format.ts'
 import { LoadingRows } from '../../components/loading-rows.tsx'
+import { PredictiveScoreBlock } from '../predictive/predictive-score.tsx'
 import { useCan } from '../records/permissions.ts'
 import { RecordSection } from '../records/record-section.tsx'
 import {
@@ -27,7 +38,10 @@ const causeLabels: Record<ScoreCause, string> = {
   manual: 'recomputed',
 }
 
-/** The contact's fit and engagement scores, why, how they moved, and a way to recompute them. */
+/**
+ * The contact's fit and engagement scores, why, how they moved, and a way to recompute them; and
+ * the predictive score with its top factors.
+ */
 export function ContactScoresCard({ contactId, erased }: { contactId: string; erased?: boolean }) {
   const canWrite = useCan('records:write')
   const queryClient = useQueryClient()
@@ -79,12 +93,20 @@ function ScoresBody({ scores }: { scores: ContactScores }) {
   const { mql } = scores
   if (scores.fit === null || scores.engagement === null) {
     return (
-      <Stack gap={4}>
-        <Text size="sm">Not scored yet.</Text>
-        <Text size="xs" c="dimmed">
-          New and changed contacts are scored within seconds; “Recompute” scores this one now. An
-          MQL needs fit ≥ {mql.fitMin} and engagement ≥ {mql.engagementMin}.
-        </Text>
+      <Stack gap="sm">
+        <Stack gap={4}>
+          <Text size="sm">Not scored yet.</Text>
+          <Text size="xs" c="dimmed">
+            New and changed contacts are scored within seconds; “Recompute” scores this one now. An
+            MQL needs{' '}
+            {mql.predictiveInCharge
+              ? `a predictive score of at least ${Math.round(mql.predictiveMin * 100)}%`
+              : `fit ≥ ${mql.fitMin} and engagement ≥ ${mql.engagementMin}`}
+            .
+          </Text>
+        </Stack>
+        <Divider />
+        <PredictiveScoreBlock predictive={scores.predictive ?? null} mql={mql} />
       </Stack>
     )
   }
@@ -93,11 +115,16 @@ function ScoresBody({ scores }: { scores: ContactScores }) {
   return (
     <Stack gap="sm">
       <SimpleGrid cols={2} spacing="sm">
-        <ScoreFigure label="Fit" value={scores.fit} min={mql.fitMin} color="blue" />
+        <ScoreFigure
+          label="Fit"
+          value={scores.fit}
+          min={mql.predictiveInCharge ? null : mql.fitMin}
+          color="blue"
+        />
         <ScoreFigure
           label="Engagement"
           value={scores.engagement}
-          min={mql.engagementMin}
+          min={mql.predictiveInCharge ? null : mql.engagementMin}
           color="grape"
         />
       </SimpleGrid>
@@ -114,6 +141,9 @@ function ScoresBody({ scores }: { scores: ContactScores }) {
           </Text>
         ) : null}
       </Group>
+      <Divider />
+      <PredictiveScoreBlock predictive={scores.predictive ?? null} mql={mql} />
+      <Divider />
       <Explanation title="Fit" reasons={fitReasons} />
       <Explanation title="Engagement" reasons={engagementReasons} />
       <History history={scores.history} />
@@ -129,7 +159,8 @@ function ScoreFigure({
 }: {
   label: string
   value: number
-  min: number
+  /** The MQL threshold, or null while the predictive model decides MQLs. */
+  min: number | null
   color: string
 }) {
   return (
@@ -151,7 +182,7 @@ function ScoreFigure({
         aria-label={`${label} score ${value} of 100`}
       />
       <Text size="xs" c="dimmed">
-        MQL at ≥ {min}
+        {min === null ? 'The model decides MQLs' : `MQL at ≥ ${min}`}
       </Text>
     </Stack>
   )

@@ -84,6 +84,24 @@ export interface ScoreReason {
 
 export type ScoreCause = 'rules' | 'touch' | 'record' | 'decay' | 'manual'
 
+/** One of the top factors of a predictive score; contribution in log-odds, + raises it. */
+export interface PredictiveFactor {
+  feature: string
+  label: string
+  value: string | number | null
+  contribution: number
+}
+
+/** The contact's predictive score (DEFINITIONS.md "Predictive score"). */
+export interface PredictiveScore {
+  /** Probability (0-1) of becoming a customer within 90 days of lead creation. */
+  probability: number
+  scoredAt: string
+  modelId: string
+  /** The top 5 by size, sign kept. */
+  factors: PredictiveFactor[]
+}
+
 /** GET /api/v1/contacts/{id}/scores. */
 export interface ContactScores {
   fit: number | null
@@ -91,7 +109,15 @@ export interface ContactScores {
   scoredAt: string | null
   explanation: ScoreReason[]
   history: { recordedAt: string; fit: number; engagement: number; cause: ScoreCause }[]
-  mql: { fitMin: number; engagementMin: number; qualifies: boolean }
+  mql: {
+    fitMin: number
+    engagementMin: number
+    /** The predictive model decides MQLs (probability ≥ predictiveMin), not the thresholds. */
+    predictiveInCharge: boolean
+    predictiveMin: number
+    qualifies: boolean
+  }
+  predictive: PredictiveScore | null
 }
 
 export const scoringKeys = {
