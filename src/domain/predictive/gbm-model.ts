@@ -137,41 +137,22 @@ export class GbmModel implements TrainedModel {
       const to = Math.min(from + scoringBlock, frame.rows)
       for (let t = 0; t < this.roots.length; t++) {
         const root = this.roots[t] as number
-        // Two rows at a time: their independent walks overlap in the CPU.
-        for (let row = from; row < to; row += 2) {
-          const other = row + 1 < to ? row + 1 : row
-          let a = root
-          let b = root
-          let nextA = left[a] as number
-          let nextB = nextA
-          while (nextA >= 0 || nextB >= 0) {
-            if (nextA >= 0) {
-              const x = (columns[feature[a] as number] as Float64Array)[row] as number
-              const kind = test[a]
-              const goLeft =
-                kind === numericMissingRight
-                  ? x <= (threshold[a] as number)
-                  : kind === numericMissingLeft
-                    ? !(x > (threshold[a] as number))
-                    : this.goesLeft(a, x)
-              a = goLeft ? nextA : (right[a] as number)
-              nextA = left[a] as number
-            }
-            if (nextB >= 0) {
-              const x = (columns[feature[b] as number] as Float64Array)[other] as number
-              const kind = test[b]
-              const goLeft =
-                kind === numericMissingRight
-                  ? x <= (threshold[b] as number)
-                  : kind === numericMissingLeft
-                    ? !(x > (threshold[b] as number))
-                    : this.goesLeft(b, x)
-              b = goLeft ? nextB : (right[b] as number)
-              nextB = left[b] as number
-            }
+        for (let row = from; row < to; row++) {
+          let node = root
+          let next = left[node] as number
+          while (next >= 0) {
+            const x = (columns[feature[node] as number] as Float64Array)[row] as number
+            const kind = test[node]
+            const goLeft =
+              kind === numericMissingRight
+                ? x <= (threshold[node] as number)
+                : kind === numericMissingLeft
+                  ? !(x > (threshold[node] as number))
+                  : this.goesLeft(node, x)
+            node = goLeft ? next : (right[node] as number)
+            next = left[node] as number
           }
-          out[row] = (out[row] as number) + (value[a] as number)
-          if (other !== row) out[other] = (out[other] as number) + (value[b] as number)
+          out[row] = (out[row] as number) + (value[node] as number)
         }
       }
     }
