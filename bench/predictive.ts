@@ -117,7 +117,7 @@ export async function benchPredictive(
 }
 
 /** Accounts, leads with lifecycle entries (customers planted) and touches around lead creation. */
-async function addLeads(db: Database, workspaceId: string, count: number): Promise<number> {
+export async function addLeads(db: Database, workspaceId: string, count: number): Promise<number> {
   const now = Date.now()
   await ensureTouchpointPartitions(db, new Date(now - 3 * 365 * day - 60 * day), new Date(now))
   return db.transaction().execute(async (trx) => {

@@ -1033,6 +1033,5 @@ export interface PredictiveScoresTable {
   contactId: string
   modelId: string
   probability: number
-  factors: ColumnType<PredictiveFactor[], string | undefined, string>
   scoredAt: Generated<Date>
 }

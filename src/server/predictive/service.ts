@@ -5,6 +5,7 @@ import { requirePermission } from '../auth/principal.ts'
 import type { DB, PredictiveFactor, PredictiveTrainingStatus } from '../db/schema.ts'
 import { loadMqlRules } from '../mql/rules.ts'
 import {
+  explainContact,
   loadCurrentModel,
   loadEligibility,
   NotEnoughHistory,
@@ -203,7 +204,10 @@ export async function enforceEligibilityEverywhere(db: Kysely<DB>, now = new Dat
   return handed
 }
 
-/** A contact's predictive score for the scores card, or null when it has none. */
+/**
+ * A contact's predictive score for the scores card, or null when it has none: the stored
+ * probability (the one the MQL rule saw) and its top factors, explained now by the same model.
+ */
 export async function loadContactPrediction(
   db: Kysely<DB>,
   workspaceId: string,
@@ -216,15 +220,16 @@ export async function loadContactPrediction(
 } | null> {
   const row = await db
     .selectFrom('predictiveScores')
-    .select(['probability', 'scoredAt', 'modelId', 'factors'])
+    .select(['probability', 'scoredAt', 'modelId'])
     .where('workspaceId', '=', workspaceId)
     .where('contactId', '=', contactId)
     .executeTakeFirst()
   if (!row) return null
+  const live = await explainContact(db, workspaceId, contactId)
   return {
     probability: row.probability,
     scoredAt: row.scoredAt.toISOString(),
     modelId: row.modelId,
-    factors: row.factors,
+    factors: live?.modelId === row.modelId ? live.factors : [],
   }
 }

@@ -205,6 +205,35 @@ export async function scoreContacts(
   return writeScores(db, workspaceId, current, leads, now, options)
 }
 
+/**
+ * A contact's probability and top factors by the current model, computed now from its features
+ * (factors are not stored: explaining 100,000 contacts after each training would cost seconds for
+ * pages few of them will see). Null when no model was trained.
+ */
+export async function explainContact(
+  db: Kysely<DB>,
+  workspaceId: string,
+  contactId: string,
+  now: Date = new Date(),
+): Promise<{ modelId: string; probability: number; factors: PredictiveFactor[] } | null> {
+  const current = await loadCurrentModel(db, workspaceId)
+  if (!current) return null
+  const leads = await extractLeads(db, workspaceId, [contactId], now)
+  if (leads.contactIds.length === 0) return null
+  const frame = encodeFrame(current.model.schema, leads.columns, 1)
+  const labels = current.report.labels
+  return {
+    modelId: current.id,
+    probability: probabilities(current.model, frame)[0] ?? 0,
+    factors: topFactors(current.model, frame, 0, 5).map((f) => ({
+      feature: f.feature,
+      label: labels[f.feature] ?? f.feature,
+      value: f.value,
+      contribution: Math.round(f.contribution * 1000) / 1000,
+    })),
+  }
+}
+
 const writeBatch = 5_000
 
 async function writeScores(
@@ -219,29 +248,19 @@ async function writeScores(
   if (n === 0) return 0
   const frame = encodeFrame(current.model.schema, leads.columns, n)
   const probs = probabilities(current.model, frame)
-  const labels = current.report.labels
   for (let start = 0; start < n; start += writeBatch) {
     const end = Math.min(n, start + writeBatch)
-    const ids: string[] = []
-    const ps: number[] = []
-    const factors: string[] = []
-    for (let i = start; i < end; i++) {
-      ids.push(leads.contactIds[i] as string)
-      ps.push(Math.min(1, Math.max(0, probs[i] ?? 0)))
-      const top: PredictiveFactor[] = topFactors(current.model, frame, i, 5).map((f) => ({
-        feature: f.feature,
-        label: labels[f.feature] ?? f.feature,
-        value: f.value,
-        contribution: Math.round(f.contribution * 1000) / 1000,
-      }))
-      factors.push(JSON.stringify(top))
-    }
+    const ids = leads.contactIds.slice(start, end)
+    const ps = Array.from(probs.subarray(start, end), (p) => Math.min(1, Math.max(0, p)))
+    // Only changed rows are written: rescoring with the same model mostly changes nothing.
     await sql`
-      insert into predictive_scores (workspace_id, contact_id, model_id, probability, factors, scored_at)
-      select ${workspaceId}, s.contact_id, ${current.id}, s.probability, s.factors::jsonb, ${now}
-      from unnest(${ids}::uuid[], ${ps}::float8[], ${factors}::text[]) as s(contact_id, probability, factors)
+      insert into predictive_scores (workspace_id, contact_id, model_id, probability, scored_at)
+      select ${workspaceId}, s.contact_id, ${current.id}, s.probability, ${now}
+      from unnest(${ids}::uuid[], ${ps}::float8[]) as s(contact_id, probability)
       on conflict (workspace_id, contact_id) do update set model_id = excluded.model_id,
-        probability = excluded.probability, factors = excluded.factors, scored_at = excluded.scored_at
+        probability = excluded.probability, scored_at = excluded.scored_at
+      where predictive_scores.model_id <> excluded.model_id
+        or predictive_scores.probability <> excluded.probability
     `.execute(db)
   }
   if (options.qualify !== false) await qualifyByPrediction(db, workspaceId, leads.contactIds)

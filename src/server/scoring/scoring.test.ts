@@ -448,7 +448,13 @@ describe('scoring contacts', () => {
     await drainScoreQueue(t.ctx.db)
     let scores = await scoresOf(ann)
     expect(scores).toMatchObject({ fit: 40, engagement: 60 })
-    expect(scores.mql).toEqual({ fitMin: 50, engagementMin: 50, qualifies: false })
+    expect(scores.mql).toEqual({
+      fitMin: 50,
+      engagementMin: 50,
+      predictiveInCharge: false,
+      predictiveMin: 0.3,
+      qualifies: false,
+    })
     const stage = async () =>
       (
         await t.ctx.db

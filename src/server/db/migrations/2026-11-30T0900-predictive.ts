@@ -5,7 +5,7 @@ import { type Kysely, sql } from 'kysely'
 //   report of its holdout measurement); the newest is the current one.
 // - predictive_training: the state of a workspace's training (queued, running, failed with why).
 // - predictive_scores: each contact's probability of becoming a customer within 90 days of lead
-//   creation, with its top factors, by the model that scored it.
+//   creation, by the model that scored it (its top factors are explained when read).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table predictive_models (
@@ -32,7 +32,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       contact_id uuid not null,
       model_id uuid not null,
       probability double precision not null check (probability >= 0 and probability <= 1),
-      factors jsonb not null default '[]',
       scored_at timestamptz not null default now(),
       primary key (workspace_id, contact_id),
       foreign key (workspace_id, contact_id) references contacts (workspace_id, id) on delete cascade
