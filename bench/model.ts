@@ -10,6 +10,7 @@ import {
   subsetFrame,
 } from '../src/domain/predictive/frame.ts'
 import { trainGbm } from '../src/domain/predictive/gbm.ts'
+import { makeRandom } from '../src/domain/predictive/gbm-bins.ts'
 import { trainLogistic } from '../src/domain/predictive/logistic.ts'
 import type { TrainedModel } from '../src/domain/predictive/model.ts'
 import {
@@ -89,17 +90,8 @@ function runBankCli(): Promise<CliRun> {
   })
 }
 
-/** A random generator for the synthetic leads (mulberry32). */
-function random(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded generator (mulberry32), the learners' own. */
+const random = makeRandom
 
 /**
  * Leads like the product's: 20 numeric features (counts and amounts, 10 % missing in half of them)

@@ -3,21 +3,14 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../test/cli.ts'
+import { makeRandom } from '../domain/predictive/gbm-bins.ts'
 
 const bank = path.resolve(import.meta.dirname, '../../../shared/data/bank_marketing_full.csv')
 const dir = mkdtempSync(path.join(tmpdir(), 'tandem-model-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function random(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded generator (mulberry32), the learners' own. */
+const random = makeRandom
 
 /** 400 rows of x (0–10), segment (a/b/c) and y, where y mostly follows x. */
 function rows(seed = 1): { x: number; segment: string; y: 'yes' | 'no' }[] {

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { applyPlatt, fitPlatt } from './calibration.ts'
+import { makeRandom } from './gbm-bins.ts'
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded generator (mulberry32), the learners' own. */
+const random = makeRandom
 
 describe('fitPlatt', () => {
   it("uses Platt's smoothed targets, so separated data gives finite parameters", () => {

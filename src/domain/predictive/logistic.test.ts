@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { Feature, Frame } from './frame.ts'
+import { makeRandom } from './gbm-bins.ts'
 import { loadLogistic, trainLogistic } from './logistic.ts'
 import { loadModel, type TrainedModel } from './model.ts'
 
-function random(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded generator (mulberry32), the learners' own. */
+const random = makeRandom
 
 const num = (name: string, values: number[]): Feature => ({
   name,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type Feature, type Frame, schemaOf } from './frame.ts'
+import { makeRandom } from './gbm-bins.ts'
 import {
   loadCalibratedModel,
   probabilities,
@@ -8,16 +9,8 @@ import {
   trainAndSelect,
 } from './select.ts'
 
-function random(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded generator (mulberry32), the learners' own. */
+const random = makeRandom
 
 /** Leads oldest first: visits (numeric), industry (categorical) and noise decide conversion. */
 function leads(n: number, seed: number) {

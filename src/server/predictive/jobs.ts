@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss'
 import type { AppContext } from '../context.ts'
+import { runEvery } from '../jobs/every.ts'
 import { enforceEligibilityEverywhere, queueWeeklyTraining, runQueuedTraining } from './service.ts'
 
 /** How often the worker looks for a queued training (the retrain button's answer shows in seconds). */
@@ -12,28 +13,12 @@ export const pollEveryMs = 5000
  * workspace no longer has the history for it hands them back to the rules. Tests call runQueuedTraining directly.
  */
 export async function registerPredictiveJobs(boss: PgBoss, ctx: AppContext): Promise<void> {
-  let running = false
-  let stopped = false
-  const tick = async () => {
-    if (running || stopped) return
-    running = true
-    try {
-      for (;;) {
-        const done = await runQueuedTraining(ctx.db)
-        if (!done || stopped) break
-        ctx.log.info(done, 'predictive model training finished')
-      }
-    } catch (error) {
-      ctx.log.error({ err: error }, 'predictive training failed')
-    } finally {
-      running = false
+  runEvery(boss, ctx, pollEveryMs, 'predictive training', async (stopped) => {
+    for (;;) {
+      const done = await runQueuedTraining(ctx.db)
+      if (!done || stopped()) break
+      ctx.log.info(done, 'predictive model training finished')
     }
-  }
-  const timer = setInterval(() => void tick(), pollEveryMs)
-  timer.unref()
-  boss.on('stopped', () => {
-    stopped = true
-    clearInterval(timer)
   })
 
   await boss.createQueue('predictive.weekly')

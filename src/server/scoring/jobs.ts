@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss'
 import type { AppContext } from '../context.ts'
+import { runEvery } from '../jobs/every.ts'
 import { decayScores, drainScoreQueue } from './queue.ts'
 
 /** How often the worker drains score_queue: a change shows in the scores within seconds. */
@@ -12,25 +13,9 @@ export const drainEveryMs = 2000
  * the queue safely (claims skip locked rows). Tests call drainScoreQueue / decayScores directly.
  */
 export async function registerScoringJobs(boss: PgBoss, ctx: AppContext): Promise<void> {
-  let running = false
-  let stopped = false
-  const tick = async () => {
-    if (running || stopped) return
-    running = true
-    try {
-      const handled = await drainScoreQueue(ctx.db)
-      if (handled > 0) ctx.log.debug({ handled }, 'rescored queued contacts')
-    } catch (error) {
-      ctx.log.error({ err: error }, 'scoring queue drain failed')
-    } finally {
-      running = false
-    }
-  }
-  const timer = setInterval(() => void tick(), drainEveryMs)
-  timer.unref()
-  boss.on('stopped', () => {
-    stopped = true
-    clearInterval(timer)
+  runEvery(boss, ctx, drainEveryMs, 'scoring queue drain', async () => {
+    const handled = await drainScoreQueue(ctx.db)
+    if (handled > 0) ctx.log.debug({ handled }, 'rescored queued contacts')
   })
 
   // Engagement decays with time alone: every night, contacts with engagement > 0 are rescored.
