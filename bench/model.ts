@@ -10,7 +10,7 @@ import {
   subsetFrame,
 } from '../src/domain/predictive/frame.ts'
 import { trainGbm } from '../src/domain/predictive/gbm.ts'
-import { makeRandom } from '../src/domain/predictive/gbm-bins.ts'
+import { makeRandom } from '../src/domain/random.ts'
 import { trainLogistic } from '../src/domain/predictive/logistic.ts'
 import type { TrainedModel } from '../src/domain/predictive/model.ts'
 import {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../test/cli.ts'
-import { makeRandom } from '../domain/predictive/gbm-bins.ts'
+import { makeRandom } from '../domain/random.ts'
 
 const bank = path.resolve(import.meta.dirname, '../../../shared/data/bank_marketing_full.csv')
 const dir = mkdtempSync(path.join(tmpdir(), 'tandem-model-'))

@@ -1,5 +1,12 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type Money, minorUnitDigits, sumInBase, sumPerCurrency } from './money.ts'
+import {
+  type Money,
+  minorUnitDigits,
+  splitByLargestRemainder,
+  sumInBase,
+  sumPerCurrency,
+} from './money.ts'
 
 const rates = new Map([
   ['EUR', 1.1],
@@ -123,5 +130,45 @@ describe('minorUnitDigits', () => {
     ['BHD', 3],
   ])('%s has %i digits', (currency, digits) => {
     expect(minorUnitDigits(currency)).toBe(digits)
+  })
+})
+
+describe('splitByLargestRemainder', () => {
+  it.each([
+    [100, [1, 1, 1], [34, 33, 33]],
+    [1000, [0.2, 0.4, 0.4], [200, 400, 400]],
+    [5, [0.5, 0.5], [3, 2]],
+    [7, [0, 1, 1], [0, 4, 3]],
+    [0, [0.3, 0.7], [0, 0]],
+    [-100, [1, 2], [-33, -67]],
+    [1, [0.1, 0.1, 0.8], [0, 0, 1]],
+  ])('splits %i over %j as %j', (amount, shares, expected) => {
+    expect(splitByLargestRemainder(amount, shares)).toEqual(expected)
+  })
+
+  it('always adds up to the amount, whatever the shares', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10 ** 12 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 40 }),
+        (amount, raw) => {
+          const shares = [...raw, 1e-9]
+          const parts = splitByLargestRemainder(amount, shares)
+          expect(parts.reduce((sum, part) => sum + part, 0)).toBe(amount)
+          parts.forEach((part, i) => {
+            expect(part).toBeGreaterThanOrEqual(0)
+            expect(
+              Math.abs(part - (amount * (shares[i] ?? 0)) / shares.reduce((a, b) => a + b)),
+            ).toBeLessThan(1.0001)
+          })
+        },
+      ),
+    )
+  })
+
+  it('refuses shares that are negative or all 0, and amounts that are not whole', () => {
+    expect(() => splitByLargestRemainder(10, [0, 0])).toThrow(/positive sum/)
+    expect(() => splitByLargestRemainder(10, [2, -1])).toThrow(/non-negative/)
+    expect(() => splitByLargestRemainder(1.5, [1])).toThrow(/not an integer/)
   })
 })

@@ -66,3 +66,34 @@ export function sumInBase(
   }
   return { amounts, amountInBase: missing.length > 0 ? null : Math.round(total), missing }
 }
+
+/**
+ * Splits an integer amount of minor units in proportion to `shares` (non-negative, positive sum) by
+ * the largest remainder: each part is floored, and the units left over go one by one to the parts with
+ * the largest remainders (the earlier part on a tie), so the parts always add up to the amount.
+ */
+export function splitByLargestRemainder(amount: number, shares: readonly number[]): number[] {
+  if (!Number.isSafeInteger(amount)) throw new RangeError(`amount ${amount} is not an integer`)
+  const total = shares.reduce((sum, share) => sum + share, 0)
+  if (!(total > 0) || shares.some((share) => !(share >= 0))) {
+    throw new RangeError('shares must be non-negative with a positive sum')
+  }
+  const sign = amount < 0 ? -1 : 1
+  const whole = Math.abs(amount)
+  const exact = shares.map((share) => (whole * share) / total)
+  const parts = exact.map((value) => Math.floor(value))
+  let left = whole - parts.reduce((sum, part) => sum + part, 0)
+  const order = exact
+    .map((value, index) => ({ index, remainder: value - Math.floor(value) }))
+    .sort((a, b) => b.remainder - a.remainder || a.index - b.index)
+  for (let k = 0; left > 0; k = (k + 1) % order.length) {
+    const entry = order[k]
+    if (entry === undefined) break
+    // A zero share never receives a unit, even when rounding leaves units over.
+    if ((shares[entry.index] ?? 0) > 0) {
+      parts[entry.index] = (parts[entry.index] ?? 0) + 1
+      left--
+    }
+  }
+  return parts.map((part) => sign * part + 0)
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { makeRandom } from '../random.ts'
 import { applyPlatt, fitPlatt } from './calibration.ts'
-import { makeRandom } from './gbm-bins.ts'
 
 /** A seeded generator (mulberry32), the learners' own. */
 const random = makeRandom

@@ -13,18 +13,6 @@ export interface BinMapper {
   bins: Int32Array
 }
 
-/** Deterministic 32-bit generator (mulberry32), so a seed gives the same model. */
-export function makeRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function sampleRows(rows: Int32Array, random: () => number): Int32Array {
   if (rows.length <= binningSample) return rows
   const copy = Int32Array.from(rows)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { makeRandom } from '../random.ts'
 import type { Feature, Frame } from './frame.ts'
 import { loadGbm, trainGbm } from './gbm.ts'
-import { makeRandom } from './gbm-bins.ts'
 import { loadModel } from './model.ts'
 
 const numeric = (name: string, values: number[]): Feature => ({

@@ -1,5 +1,6 @@
+import { makeRandom } from '../random.ts'
 import type { Frame } from './frame.ts'
-import { binFrame, fitBinMapper, makeRandom } from './gbm-bins.ts'
+import { binFrame, fitBinMapper } from './gbm-bins.ts'
 import { check, type GbmFeature, type GbmJson, GbmModel, type TreeJson } from './gbm-model.ts'
 import { addTreeBinned, type GrownNode, TreeGrower } from './gbm-tree.ts'
 import type { TrainedModel } from './model.ts'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { makeRandom } from '../random.ts'
 import type { Feature, Frame } from './frame.ts'
-import { makeRandom } from './gbm-bins.ts'
 import { loadLogistic, trainLogistic } from './logistic.ts'
 import { loadModel, type TrainedModel } from './model.ts'
 

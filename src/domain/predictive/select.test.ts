@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { makeRandom } from '../random.ts'
 import { type Feature, type Frame, schemaOf } from './frame.ts'
-import { makeRandom } from './gbm-bins.ts'
 import {
   loadCalibratedModel,
   probabilities,
