@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { readCsvColumns } from '../src/domain/predictive/evaluate.ts'
+import { readCsvColumns } from '../src/domain/csv-columns.ts'
 import {
   type Feature,
   type Frame,
@@ -10,7 +10,6 @@ import {
   subsetFrame,
 } from '../src/domain/predictive/frame.ts'
 import { trainGbm } from '../src/domain/predictive/gbm.ts'
-import { makeRandom } from '../src/domain/random.ts'
 import { trainLogistic } from '../src/domain/predictive/logistic.ts'
 import type { TrainedModel } from '../src/domain/predictive/model.ts'
 import {
@@ -19,6 +18,7 @@ import {
   topFactors,
   trainAndSelect,
 } from '../src/domain/predictive/select.ts'
+import { makeRandom } from '../src/domain/random.ts'
 import { createProgress } from './progress.ts'
 import { type BenchReport, makeMetric } from './report.ts'
 import { median } from './stats.ts'

@@ -7,15 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../test/cli.ts'
 import { makeWorkspace } from '../../test/factories.ts'
 import { createTestApp, type TestApp } from '../../test/harness.ts'
+import { sharedDataFile } from '../../test/shared-data.ts'
 
 // A public CRM export nobody shaped for us (../shared/data/README.md, maven_crm): 85 accounts,
 // 7 products and 8,800 opportunities, with typos ("Philipines", "GTXPro" for "GTX Pro"), country
 // names instead of codes, and open deals with no account or amount.
-// The reference data sets live beside the checkout (../shared/data), never in the repository;
-// TANDEM_SHARED_DATA points elsewhere (.ci/run sets it when it finds them).
-const shared =
-  process.env.TANDEM_SHARED_DATA ?? path.resolve(import.meta.dirname, '../../../shared/data')
-const data = path.join(shared, 'maven_crm')
+const data = sharedDataFile('maven_crm')
 const present = fs.existsSync(path.join(data, 'sales_pipeline.csv'))
 if (!present) console.warn(`import-maven.test.ts: skipped, no Maven CRM data at ${data}`)
 

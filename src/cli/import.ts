@@ -6,7 +6,6 @@ import { stringify } from 'csv-stringify'
 import { z } from 'zod'
 import type { Database } from '../server/db/database.ts'
 import { AppError } from '../server/errors.ts'
-import { runImport } from '../server/imports/engine.ts'
 import {
   type ImportEntity,
   type ImportPreset,
@@ -15,7 +14,6 @@ import {
   importPresets,
   type RowError,
 } from '../server/imports/types.ts'
-import { resolveWorkspace } from '../server/workspaces/service.ts'
 
 type WithDatabase = <T>(fn: (db: Database) => Promise<T>) => Promise<T>
 
@@ -89,7 +87,10 @@ function readMapFile(file: string): MapFile {
 
 /** The workspace named, or the only one there is. */
 async function findWorkspace(db: Database, nameOrId: string | undefined) {
-  if (nameOrId) return resolveWorkspace(db, nameOrId)
+  if (nameOrId) {
+    const { resolveWorkspace } = await import('../server/workspaces/service.ts')
+    return resolveWorkspace(db, nameOrId)
+  }
   const all = await db.selectFrom('workspaces').select(['id', 'name']).limit(2).execute()
   const [only] = all
   if (all.length !== 1 || !only) {
@@ -162,6 +163,8 @@ async function importFile(
   const mapFile = flags.mapFile ? readMapFile(flags.mapFile) : {}
   const errors = new ErrorsFile(path.resolve(flags.errors ?? `${full}.errors.csv`))
   const size = fs.statSync(full).size
+  // Loaded when run, so other commands start without the import engine.
+  const { runImport } = await import('../server/imports/engine.ts')
   const result = await withDatabase(async (db) => {
     const workspace = await findWorkspace(db, flags.workspace)
     const bar = createBar(size)

@@ -1,21 +1,19 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import { demoWorkspaceName, seedDemo } from '../demo/seed.ts'
-import { createApiKey } from '../server/api-keys/service.ts'
+import { demoWorkspaceName } from '../demo/names.ts'
 import { roles } from '../server/auth/permissions.ts'
-import { type Database, openDatabase } from '../server/db/database.ts'
-import { migrateToLatest } from '../server/db/migrate.ts'
+import type { Database } from '../server/db/database.ts'
 import { getEnv } from '../server/env.ts'
 import { AppError } from '../server/errors.ts'
 import { version } from '../server/version.ts'
-import { resolveWorkspace } from '../server/workspaces/service.ts'
-import { openDatabaseTarget } from './database.ts'
-import { runExport } from './export.ts'
+import { registerAttributionCommand } from './attribution.ts'
 import { registerImportCommand } from './import.ts'
 import { registerModelCommand } from './model.ts'
-import { start } from './start.ts'
 import { registerWriteKeyCommand } from './write-key.ts'
+
+// The server, the database and the demo world are imported when a command needs them, so the
+// offline commands (attribution, model evaluate) start in a fraction of a second.
 
 function parseWith<T>(schema: z.ZodType<T>, what: string) {
   return (value: string): T => {
@@ -33,6 +31,9 @@ const isoDate = z
 
 /** Runs fn against the data directory's (or DATABASE_URL's) database, migrated, then closes it. */
 async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  const { openDatabaseTarget } = await import('./database.ts')
+  const { openDatabase } = await import('../server/db/database.ts')
+  const { migrateToLatest } = await import('../server/db/migrate.ts')
   const env = getEnv()
   const target = await openDatabaseTarget(env, (line) => process.stderr.write(`${line}\n`))
   const handle = openDatabase(target.url, { max: 4 })
@@ -58,6 +59,7 @@ program
   )
   .option('--no-demo', 'do not create the demo workspace on first start')
   .action(async (opts: { only?: 'api' | 'worker'; demo: boolean }) => {
+    const { start } = await import('./start.ts')
     await start(getEnv(), { only: opts.only, demo: opts.demo })
   })
 
@@ -65,6 +67,9 @@ program
   .command('migrate')
   .description('Bring the database schema up to date')
   .action(async () => {
+    const { openDatabaseTarget } = await import('./database.ts')
+    const { openDatabase } = await import('../server/db/database.ts')
+    const { migrateToLatest } = await import('../server/db/migrate.ts')
     const env = getEnv()
     const target = await openDatabaseTarget(env, (line) => process.stderr.write(`${line}\n`))
     const handle = openDatabase(target.url, { max: 2 })
@@ -105,6 +110,7 @@ program
   .option('--reset', 'delete and recreate the demo workspace and its users', false)
   .action(async (opts: { seed: number; asOf?: string; reset: boolean }) => {
     const asOf = opts.asOf ? new Date(`${opts.asOf}T12:00:00Z`) : new Date()
+    const { seedDemo } = await import('../demo/seed.ts')
     const result = await withDatabase((db) =>
       seedDemo(db, { seed: opts.seed, asOf, reset: opts.reset }),
     )
@@ -129,6 +135,8 @@ program
     'CLI key',
   )
   .action(async (opts: { workspace: string; role: (typeof roles)[number]; name: string }) => {
+    const { resolveWorkspace } = await import('../server/workspaces/service.ts')
+    const { createApiKey } = await import('../server/api-keys/service.ts')
     const key = await withDatabase(async (db) => {
       const workspace = await resolveWorkspace(db, opts.workspace)
       return createApiKey(
@@ -163,12 +171,16 @@ program
         q?: string
         sort?: string
       },
-    ) => runExport(entity, opts),
+    ) => {
+      const { runExport } = await import('./export.ts')
+      await runExport(entity, opts)
+    },
   )
 
 registerImportCommand(program, withDatabase)
 registerWriteKeyCommand(program, withDatabase)
 registerModelCommand(program)
+registerAttributionCommand(program)
 
 export async function main(argv: string[]): Promise<void> {
   try {

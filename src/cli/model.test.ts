@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../test/cli.ts'
+import { sharedDataFile } from '../../test/shared-data.ts'
 import { makeRandom } from '../domain/random.ts'
 
-const bank = path.resolve(import.meta.dirname, '../../../shared/data/bank_marketing_full.csv')
+const bank = sharedDataFile('bank_marketing_full.csv')
 const dir = mkdtempSync(path.join(tmpdir(), 'tandem-model-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 

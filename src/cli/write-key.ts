@@ -1,15 +1,7 @@
-import { type Command, InvalidArgumentError } from 'commander'
+import type { Command } from 'commander'
 import type { Database } from '../server/db/database.ts'
-import { resolveWorkspace } from '../server/workspaces/service.ts'
-import { createWriteKey, WriteKeyInput } from '../server/write-keys/service.ts'
 
 type WithDatabase = <T>(fn: (db: Database) => Promise<T>) => Promise<T>
-
-function parseName(value: string): string {
-  const parsed = WriteKeyInput.shape.name.safeParse(value)
-  if (!parsed.success) throw new InvalidArgumentError(`--name: ${parsed.error.issues[0]?.message}`)
-  return parsed.data
-}
 
 /** `tandem write-key create`: prints a new write key (and nothing else) for scripts. */
 export function registerWriteKeyCommand(program: Command, withDatabase: WithDatabase) {
@@ -19,14 +11,19 @@ export function registerWriteKeyCommand(program: Command, withDatabase: WithData
     .command('create')
     .description('Create a write key for the tracking snippet or a Segment library; prints it')
     .requiredOption('--workspace <name or id>', 'the workspace the key sends events to')
-    .option('--name <label>', 'a label, e.g. the website that uses it', parseName, 'Website')
+    .option('--name <label>', 'a label, e.g. the website that uses it', 'Website')
     .action(async (opts: { workspace: string; name: string }) => {
+      // Loaded when run, so other commands start without the server's modules.
+      const { resolveWorkspace } = await import('../server/workspaces/service.ts')
+      const { createWriteKey, WriteKeyInput } = await import('../server/write-keys/service.ts')
+      const name = WriteKeyInput.shape.name.safeParse(opts.name)
+      if (!name.success) throw new Error(`--name: ${name.error.issues[0]?.message}`)
       const created = await withDatabase(async (db) => {
         const workspace = await resolveWorkspace(db, opts.workspace)
         return createWriteKey(
           db,
           { kind: 'cli', name: 'tandem CLI', workspaceId: workspace.id, role: 'admin' },
-          { name: opts.name },
+          { name: name.data },
         )
       })
       process.stdout.write(`${created.key}\n`)

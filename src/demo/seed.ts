@@ -10,9 +10,10 @@ import { plantHandoffs } from './crm-handoffs.ts'
 import { plantPredictiveModel } from './crm-predictive.ts'
 import { plantEngagement, plantProductFit, plantScores, plantScoringRules } from './crm-scores.ts'
 import { plantTracking } from './crm-tracking.ts'
+import { demoWorkspaceName } from './names.ts'
 import { SeededRandom } from './random.ts'
 
-export const demoWorkspaceName = 'Northwind Robotics'
+export { demoWorkspaceName } from './names.ts'
 export const demoPassword = 'tandem-demo'
 export const demoDomain = 'northwind.example'
 

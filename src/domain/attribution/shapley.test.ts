@@ -63,7 +63,9 @@ describe('shapleyValues', () => {
         const result = shapleyValues(set)
         expect(result.method).toBe('exact')
         const expected = bruteForce(rows, set.channels)
-        set.channels.forEach((_, i) => expect(result.values[i]).toBeCloseTo(expected[i] ?? 0, 12))
+        for (let i = 0; i < set.channels.length; i++) {
+          expect(result.values[i]).toBeCloseTo(expected[i] ?? 0, 12)
+        }
       }),
       { numRuns: 60 },
     )
@@ -96,9 +98,9 @@ describe('shapleyValues', () => {
     expect(shapleyValues(set).values).toEqual(first.values)
     expect(shapleyValues(set, { seed: 1 }).values).not.toEqual(first.values)
     const exact = bruteForce(rows, set.channels)
-    set.channels.forEach((_, i) =>
-      expect(Math.abs((first.values[i] ?? 0) - (exact[i] ?? 0))).toBeLessThan(0.02),
-    )
+    for (let i = 0; i < set.channels.length; i++) {
+      expect(Math.abs((first.values[i] ?? 0) - (exact[i] ?? 0))).toBeLessThan(0.02)
+    }
   })
 
   it('does not depend on the order of the paths when sampling', () => {
