@@ -1,3 +1,4 @@
+import { benchAttribution } from './attribution.ts'
 import { benchBridge } from './bridge.ts'
 import { benchContactsList } from './contacts-list.ts'
 import { benchDuplicates } from './duplicates.ts'
@@ -27,6 +28,7 @@ const benchmarks: Record<string, () => Promise<BenchReport>> = {
   scoring: () => benchScoring(),
   model: () => benchModel(),
   predictive: () => benchPredictive(),
+  attribution: () => benchAttribution(),
 }
 
 stopChildrenOnSignal()

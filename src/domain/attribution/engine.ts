@@ -46,10 +46,16 @@ function orderJourney(journey: Journey): OrderedJourney {
       )
     }
   }
-  const touches = journey.touches
-    .map((touch, index) => ({ touch, index }))
-    .sort((a, b) => a.touch.at - b.touch.at || a.index - b.index)
-    .map((entry) => entry.touch)
+  let sorted = true
+  for (let i = 1; i < journey.touches.length && sorted; i++) {
+    sorted = (journey.touches[i - 1]?.at ?? 0) <= (journey.touches[i]?.at ?? 0)
+  }
+  const touches = sorted
+    ? (journey.touches as Touch[])
+    : journey.touches
+        .map((touch, index) => ({ touch, index }))
+        .sort((a, b) => a.touch.at - b.touch.at || a.index - b.index)
+        .map((entry) => entry.touch)
   const positions: Partial<Record<Milestone, number>> = {}
   touches.forEach((touch, index) => {
     // A milestone flagged on several touches is the earliest of them.
@@ -89,9 +95,8 @@ function dataDrivenWeights(
   journeys.forEach((ordered, j) => {
     const [start, end] = ranges[j] ?? [0, 0]
     if (end <= start) return
-    const path = ordered.touches.slice(start, end).map((touch) => touch.channel)
     const converted = ordered.journey.conversion !== null
-    builder.add(path, converted ? 1 : 0, converted ? 0 : 1, 0)
+    builder.addSteps(ordered.touches, start, end, converted ? 1 : 0, converted ? 0 : 1)
   })
   const set = builder.build()
   const weights =

@@ -42,6 +42,21 @@ export class PathSetBuilder {
     this.values.push(value)
   }
 
+  /** Adds touches[start … end − 1] as one path of value 0, without copying them first. */
+  addSteps(
+    touches: ReadonlyArray<{ channel: string }>,
+    start: number,
+    end: number,
+    conversions: number,
+    nulls: number,
+  ): void {
+    for (let i = start; i < end; i++) this.steps.push(this.channelIndex(touches[i]?.channel ?? ''))
+    this.offsets.push(this.steps.length)
+    this.conversions.push(conversions)
+    this.nulls.push(nulls)
+    this.values.push(0)
+  }
+
   get size(): number {
     return this.conversions.length
   }

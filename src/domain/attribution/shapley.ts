@@ -22,23 +22,41 @@ interface Coalition {
   worth: number
 }
 
-/** The observed coalitions: each set of distinct channels some journey had, with its worth. */
+/** Up to this many channels coalitions are counted in arrays indexed by bit mask (2ⁿ entries). */
+const denseLimit = 20
+
+/**
+ * The observed coalitions: each set of distinct channels some journey had, with its worth. Up to 20
+ * channels sets are counted by bit mask in flat arrays (fast); above, keyed by their sorted members.
+ */
 function coalitionsOf(set: PathSet): Coalition[] {
+  const n = set.channels.length
+  const dense = n <= denseLimit
+  const maskConversions = new Float64Array(dense ? 1 << n : 0)
+  const maskJourneys = new Float64Array(dense ? 1 << n : 0)
   const groups = new Map<string, { members: number[]; conversions: number; journeys: number }>()
-  const seen = new Int32Array(set.channels.length).fill(-1)
+  const seen = new Int32Array(n).fill(-1)
   for (let p = 0; p < pathCount(set); p++) {
     const conversions = set.conversions[p] ?? 0
     const journeys = conversions + (set.nulls[p] ?? 0)
-    if (journeys <= 0) continue
+    const from = set.offsets[p] ?? 0
+    const to = set.offsets[p + 1] ?? 0
+    if (journeys <= 0 || to <= from) continue
+    if (dense) {
+      let mask = 0
+      for (let s = from; s < to; s++) mask |= 1 << (set.steps[s] ?? 0)
+      maskConversions[mask] = (maskConversions[mask] ?? 0) + conversions
+      maskJourneys[mask] = (maskJourneys[mask] ?? 0) + journeys
+      continue
+    }
     const members: number[] = []
-    for (let s = set.offsets[p] ?? 0; s < (set.offsets[p + 1] ?? 0); s++) {
+    for (let s = from; s < to; s++) {
       const channel = set.steps[s] ?? 0
       if (seen[channel] !== p) {
         seen[channel] = p
         members.push(channel)
       }
     }
-    if (members.length === 0) continue
     members.sort((a, b) => a - b)
     const key = members.join(',')
     const group = groups.get(key)
@@ -47,10 +65,18 @@ function coalitionsOf(set: PathSet): Coalition[] {
       group.journeys += journeys
     } else groups.set(key, { members, conversions, journeys })
   }
-  return [...groups.values()].map((group) => ({
-    members: group.members,
-    worth: group.conversions / group.journeys,
-  }))
+  const coalitions: Coalition[] = []
+  for (let mask = 1; mask < maskJourneys.length; mask++) {
+    const journeys = maskJourneys[mask] ?? 0
+    if (journeys <= 0) continue
+    const members: number[] = []
+    for (let c = 0; c < n; c++) if (mask & (1 << c)) members.push(c)
+    coalitions.push({ members, worth: (maskConversions[mask] ?? 0) / journeys })
+  }
+  for (const group of groups.values()) {
+    coalitions.push({ members: group.members, worth: group.conversions / group.journeys })
+  }
+  return coalitions
 }
 
 /**
