@@ -55,7 +55,10 @@ describe('the CRM in the browser', () => {
     await page.getByRole('button', { name: 'New deal' }).click()
     const dialog = page.getByRole('dialog', { name: 'New deal' })
     await dialog.getByLabel('Deal name').fill(dealName)
-    await expect(dialog.getByRole('combobox', { name: 'Stage' }).inputValue()).resolves.not.toBe('')
+    // The pipeline's first stage is filled in once the pipelines have loaded.
+    await expect
+      .poll(() => dialog.getByRole('combobox', { name: 'Stage' }).inputValue())
+      .not.toBe('')
     await dialog.getByLabel('Amount').fill('45000')
     await dialog.getByLabel('Close date').fill('2030-06-30')
     await dialog.getByRole('button', { name: 'Create deal' }).click()
