@@ -94,4 +94,43 @@ describe('scoring in the browser', () => {
     await expect(page.getByLabel('Engagement half-life (days)').isDisabled()).resolves.toBe(true)
     expect(await axeViolations(page)).toEqual([])
   })
+
+  it('shows sales the attribution settings read-only', async () => {
+    await page.goto(`${e.baseUrl}/settings/attribution`)
+    await page.getByRole('heading', { level: 2, name: 'Attribution' }).waitFor()
+    await page.getByText('Only admins and marketing can change the attribution settings.').waitFor()
+    await expect(page.getByRole('combobox', { name: 'Default model' }).isDisabled()).resolves.toBe(
+      true,
+    )
+    await expect(page.getByRole('button', { name: 'Save settings' }).count()).resolves.toBe(0)
+  })
+
+  it('lets marketing choose the default model, refusing custom weights that do not add up', async () => {
+    await context.clearCookies()
+    await signInAs(page, e.baseUrl, 'marketing@northwind.example')
+    await page.goto(`${e.baseUrl}/settings/attribution`)
+    const model = page.getByRole('combobox', { name: 'Default model' })
+    await model.waitFor()
+    await expect(model.inputValue()).resolves.toBe('W-shaped')
+    expect(await axeViolations(page)).toEqual([])
+
+    await model.click()
+    await page.getByRole('option', { name: 'Markov (data-driven)', exact: true }).click()
+    await page.getByLabel('Lookback window (days)').fill('60')
+    await page.getByLabel('Touches between them').fill('20')
+    await page.getByText('The weights add up to 110 %; they must add up to 100 %.').waitFor()
+    const save = page.getByRole('button', { name: 'Save settings' })
+    await expect(save.isDisabled()).resolves.toBe(true)
+    await page.getByLabel('Touches between them').fill('10')
+    await page.getByText('The weights add up to 100 %.', { exact: false }).waitFor()
+    await save.click()
+    await page.getByText('Attribution settings saved.').waitFor()
+    await screenshot(page, 'attribution-settings')
+
+    await page.reload()
+    await expect(page.getByRole('combobox', { name: 'Default model' }).inputValue()).resolves.toBe(
+      'Markov (data-driven)',
+    )
+    await expect(page.getByLabel('Lookback window (days)').inputValue()).resolves.toBe('60')
+  })
 })

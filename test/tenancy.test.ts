@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeApiKey } from './factories.ts'
 import { activityCases } from './tenancy/activity-cases.ts'
 import { alignmentCases } from './tenancy/alignment-cases.ts'
+import { attributionCases } from './tenancy/attribution-cases.ts'
 import { drillCases } from './tenancy/drill-cases.ts'
 import { exportCases } from './tenancy/export-cases.ts'
 import { feedbackCases } from './tenancy/feedback-cases.ts'
@@ -59,6 +60,7 @@ const parts = [
   drillCases,
   scoringCases,
   predictiveCases,
+  attributionCases,
   fitCases,
   regretCases,
 ]

@@ -17,6 +17,7 @@ import {
 import { accountRoutes } from './accounts/routes.ts'
 import { activityRoutes } from './activities/routes.ts'
 import { apiKeyRoutes } from './api-keys/routes.ts'
+import { attributionRoutes } from './attribution/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
 import type { Principal } from './auth/principal.ts'
 import { authRoutes } from './auth/routes.ts'
@@ -206,6 +207,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(alignmentRoutes(ctx))
       await v1.register(drillRecordsRoutes(ctx))
       await v1.register(scoringRoutes(ctx))
+      await v1.register(attributionRoutes(ctx))
       await v1.register(predictiveRoutes(ctx))
       await v1.register(fitRoutes(ctx))
       await v1.register(regretRoutes(ctx))

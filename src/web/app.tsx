@@ -4,6 +4,7 @@ import { AccountsPage } from './features/accounts/accounts-page.tsx'
 import { ActivitiesPage } from './features/activities/activities-page.tsx'
 import { AreaPage } from './features/areas/area-page.tsx'
 import { areas } from './features/areas/areas.ts'
+import { AttributionSettingsPage } from './features/attribution/attribution-settings-page.tsx'
 import { AcceptInvitationPage } from './features/auth/accept-invitation-page.tsx'
 import { ForgotPasswordPage } from './features/auth/forgot-password-page.tsx'
 import { ResetPasswordPage } from './features/auth/reset-password-page.tsx'
@@ -108,6 +109,7 @@ export function App() {
             <Route path="mql" element={<MqlSettingsPage />} />
             <Route path="objections" element={<FeedbackSettingsPage />} />
             <Route path="scoring" element={<ScoringSettingsPage />} />
+            <Route path="attribution" element={<AttributionSettingsPage />} />
             <Route path="write-keys" element={<Navigate to="/settings/tracking" replace />} />
             <Route path="audit-log" element={<AuditLogPage />} />
             <Route path="teams" element={<TeamsPage />} />

@@ -34,6 +34,7 @@ export type Permission =
   | 'feedback:manage'
   | 'scoring:manage'
   | 'fit:override'
+  | 'attribution:manage'
 
 const everyone: Permission[] = ['workspace:read', 'members:read', 'records:read']
 const editors: Permission[] = [...everyone, 'records:write']
@@ -55,6 +56,8 @@ const editors: Permission[] = [...everyone, 'records:write']
 // Scores and product fit (issue 9): scoring:manage (scoring rules, the half-life, the product-fit
 // threshold) belongs to admins and marketing; fit:override (moving a poor-fit deal into a proposal
 // or later stage, with a written reason) to sales managers and admins.
+// Attribution (issue 12): attribution:manage (the default model, lookback window, custom weights)
+// belongs to admins and marketing; every member reads the reports.
 export const permissionsOf: Record<Role, readonly Permission[]> = {
   admin: [
     ...editors,
@@ -78,6 +81,7 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'feedback:manage',
     'scoring:manage',
     'fit:override',
+    'attribution:manage',
   ],
   marketing: [
     ...editors,
@@ -88,6 +92,7 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'mql:manage',
     'feedback:manage',
     'scoring:manage',
+    'attribution:manage',
   ],
   sales: [...editors, 'handoffs:work'],
   sales_manager: [

@@ -888,6 +888,10 @@ export interface DB {
   scoreHistory: ScoreHistoryTable
   scoreQueue: ScoreQueueTable
   predictiveModels: PredictiveModelsTable
+  attributionSettings: AttributionSettingsTable
+  attributionRollups: AttributionRollupsTable
+  attributionCredits: AttributionCreditsTable
+  attributionRuns: AttributionRunsTable
   predictiveTraining: PredictiveTrainingTable
   predictiveScores: PredictiveScoresTable
 }
@@ -1034,4 +1038,66 @@ export interface PredictiveScoresTable {
   modelId: string
   probability: number
   scoredAt: Generated<Date>
+}
+
+/** A workspace's attribution settings (issue 12); defaults while it has no row. */
+export interface AttributionSettingsTable {
+  workspaceId: string
+  defaultModel: string
+  lookbackDays: number
+  /** numeric(6,2): pg returns it as text. */
+  halfLifeDays: ColumnType<string, number | string | undefined, number | string>
+  customWeights: ColumnType<
+    { FT: number; LC: number; OC: number; CW: number; others: number },
+    string | undefined,
+    string
+  >
+  includeSalesTouches: boolean
+  sourcedBy: 'first_touch' | 'lead_creation'
+  updatedAt: Generated<Date>
+}
+
+export type AttributionConversion = 'lead_created' | 'mql' | 'sql' | 'opportunity_created' | 'won'
+export type AttributionRowKind = 'touch' | 'pending' | 'no_touch'
+
+/** Every model's credits per conversion kind, month, channel and campaign (issue 12). */
+export interface AttributionRollupsTable {
+  workspaceId: string
+  model: string
+  conversion: AttributionConversion
+  /** The first day of the conversion's month (UTC), YYYY-MM-DD. */
+  month: ColumnType<string, string, string>
+  kind: AttributionRowKind
+  channel: string | null
+  campaignId: string | null
+  conversions: number
+  /** Credited value in minor units of the base currency (bigint: text from pg). */
+  revenue: ColumnType<string, number | bigint | string, number | bigint | string>
+}
+
+/** Each conversion's credits per touch under the default model (issue 12). */
+export interface AttributionCreditsTable {
+  workspaceId: string
+  conversion: AttributionConversion
+  subjectId: string
+  convertedAt: Timestamp
+  kind: AttributionRowKind
+  touchpointId: string | null
+  touchAt: NullableTime
+  channel: string | null
+  campaignId: string | null
+  credit: number
+  revenue: ColumnType<string, number | bigint | string, number | bigint | string>
+}
+
+export interface AttributionRunsTable {
+  workspaceId: string
+  status: Generated<'idle' | 'queued' | 'running' | 'failed'>
+  queuedAt: NullableTime
+  startedAt: NullableTime
+  finishedAt: NullableTime
+  model: string | null
+  weights: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>
+  missingRates: Generated<string[]>
+  error: string | null
 }

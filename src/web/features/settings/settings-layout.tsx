@@ -2,6 +2,7 @@ import { Box, Flex, NavLink, Stack, Title } from '@mantine/core'
 import {
   IconBroadcast,
   IconBuilding,
+  IconChartDots3,
   IconClock,
   IconCoin,
   IconFileImport,
@@ -30,6 +31,7 @@ const sections = [
   { path: '/settings/mql', label: 'Lifecycle & MQL', icon: IconTargetArrow },
   { path: '/settings/objections', label: 'Objections & competitors', icon: IconMessageReport },
   { path: '/settings/scoring', label: 'Scoring', icon: IconGauge },
+  { path: '/settings/attribution', label: 'Attribution', icon: IconChartDots3 },
   { path: '/settings/audit-log', label: 'Audit log', icon: IconHistory },
   { path: '/settings/teams', label: 'Teams', icon: IconUsersGroup },
   { path: '/settings/routing', label: 'Routing', icon: IconRoute, permission: 'routing:manage' },

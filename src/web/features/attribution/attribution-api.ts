@@ -1,0 +1,46 @@
+import { useQuery } from '@tanstack/react-query'
+import { getData } from '../../api/client.ts'
+
+/** The model slugs of DEFINITIONS.md, with the names people read. */
+export const modelNames = {
+  first_touch: 'First touch',
+  lead_creation: 'Lead creation',
+  last_touch: 'Last touch',
+  linear: 'Linear',
+  time_decay: 'Time decay',
+  u_shaped: 'U-shaped',
+  w_shaped: 'W-shaped',
+  full_path: 'Full path',
+  custom: 'Custom',
+  markov: 'Markov (data-driven)',
+  shapley: 'Shapley (data-driven)',
+} as const
+export type AttributionModel = keyof typeof modelNames
+
+export interface MilestoneWeights {
+  FT: number
+  LC: number
+  OC: number
+  CW: number
+  others: number
+}
+
+/** GET /api/v1/attribution/settings (`AttributionSettings`). */
+export interface AttributionSettings {
+  defaultModel: AttributionModel
+  lookbackDays: number
+  halfLifeDays: number
+  customWeights: MilestoneWeights
+  includeSalesTouches: boolean
+  sourcedBy: 'first_touch' | 'lead_creation'
+  updatedAt: string | null
+}
+
+export const attributionKeys = { settings: ['attribution', 'settings'] as const }
+
+export function useAttributionSettings() {
+  return useQuery({
+    queryKey: attributionKeys.settings,
+    queryFn: () => getData<AttributionSettings>('/api/v1/attribution/settings'),
+  })
+}

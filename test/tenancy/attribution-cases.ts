@@ -1,0 +1,27 @@
+import { expect } from 'vitest'
+import { asA, asAInB, asB, b, notFound, t } from './world.ts'
+
+const bSettings = () =>
+  t.ctx.db
+    .selectFrom('attributionSettings')
+    .selectAll()
+    .where('workspaceId', '=', b.workspaceId)
+    .execute()
+
+/** Issue 12: tenancy cases of the attribution operations. */
+export const attributionCases: Record<string, () => Promise<void>> = {
+  'GET /api/v1/attribution/settings': async () => {
+    notFound(await asAInB('GET', '/api/v1/attribution/settings'))
+    const inA = await asA('GET', '/api/v1/attribution/settings')
+    expect(inA.statusCode, inA.body).toBe(200)
+  },
+  'PATCH /api/v1/attribution/settings': async () => {
+    const changed = await asB('PATCH', '/api/v1/attribution/settings', { lookbackDays: 60 })
+    expect(changed.statusCode, changed.body).toBe(200)
+    const before = await bSettings()
+    notFound(await asAInB('PATCH', '/api/v1/attribution/settings', { lookbackDays: 30 }))
+    expect(await bSettings()).toEqual(before)
+    const inA = await asA('PATCH', '/api/v1/attribution/settings', { defaultModel: 'linear' })
+    expect(inA.json().data.lookbackDays).toBe(90)
+  },
+}
