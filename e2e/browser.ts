@@ -68,6 +68,20 @@ export async function axeViolations(
   page: Page,
   options: { include?: string; exclude?: string } = {},
 ) {
+  // A modal fading in or out is half transparent: colour contrast is only checked once transitions end.
+  await page
+    .waitForFunction(
+      () =>
+        document
+          .getAnimations()
+          .every(
+            (a) =>
+              a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity,
+          ),
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined)
   let builder = new AxeBuilder({ page })
   if (options.include) builder = builder.include(options.include)
   if (options.exclude) builder = builder.exclude(options.exclude)

@@ -124,7 +124,8 @@ describe('scoring in the browser', () => {
     await page.getByLabel('Touches between them').fill('10')
     await page.getByText('The weights add up to 100 %.', { exact: false }).waitFor()
     await save.click()
-    await page.getByText('Attribution settings saved.').waitFor()
+    await page.getByText('Attribution settings saved. The credits are being recomputed.').waitFor()
+    await page.getByRole('button', { name: 'Recompute now' }).waitFor()
     await screenshot(page, 'attribution-settings')
 
     await page.reload()

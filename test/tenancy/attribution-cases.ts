@@ -8,6 +8,13 @@ const bSettings = () =>
     .where('workspaceId', '=', b.workspaceId)
     .execute()
 
+const bRuns = () =>
+  t.ctx.db
+    .selectFrom('attributionRuns')
+    .selectAll()
+    .where('workspaceId', '=', b.workspaceId)
+    .execute()
+
 /** Issue 12: tenancy cases of the attribution operations. */
 export const attributionCases: Record<string, () => Promise<void>> = {
   'GET /api/v1/attribution/settings': async () => {
@@ -23,5 +30,15 @@ export const attributionCases: Record<string, () => Promise<void>> = {
     expect(await bSettings()).toEqual(before)
     const inA = await asA('PATCH', '/api/v1/attribution/settings', { defaultModel: 'linear' })
     expect(inA.json().data.lookbackDays).toBe(90)
+  },
+  'GET /api/v1/attribution/status': async () => {
+    notFound(await asAInB('GET', '/api/v1/attribution/status'))
+    const inA = await asA('GET', '/api/v1/attribution/status')
+    expect(inA.statusCode, inA.body).toBe(200)
+  },
+  'POST /api/v1/attribution/recompute': async () => {
+    const before = await bRuns()
+    notFound(await asAInB('POST', '/api/v1/attribution/recompute'))
+    expect(await bRuns()).toEqual(before)
   },
 }

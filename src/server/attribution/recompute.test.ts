@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeWorkspace, type Session } from '../../../test/factories.ts'
+import { addMember, makeWorkspace, type Session } from '../../../test/factories.ts'
 import { createTestApp, type TestApp } from '../../../test/harness.ts'
 import type { AttributionConversion } from '../db/schema.ts'
 import { recomputeAttribution } from './recompute.ts'
+import { runQueuedAttribution } from './runs.ts'
 
 let t: TestApp
 let admin: Session
@@ -326,5 +327,56 @@ describe('attribution recompute over the workspace’s journeys', () => {
     expect(patch.statusCode, patch.body).toBe(200)
     await recomputeAttribution(t.ctx.db, workspaceId)
     expect((await rollup('linear', 'won')).sales).toBeUndefined()
+  })
+})
+
+describe('attribution recompute queue', () => {
+  const status = async () =>
+    (await admin.request({ method: 'GET', url: '/api/v1/attribution/status', workspaceId })).json()
+      .data
+
+  it('runs a recompute asked for by the button, then by a settings change', async () => {
+    while (await runQueuedAttribution(t.ctx.db)) {
+      // drains what the settings changes above queued
+    }
+    const asked = await admin.request({
+      method: 'POST',
+      url: '/api/v1/attribution/recompute',
+      workspaceId,
+    })
+    expect(asked.statusCode, asked.body).toBe(202)
+    expect(asked.json().data.status).toBe('queued')
+    const ran = await runQueuedAttribution(t.ctx.db)
+    expect(ran).toEqual({ workspaceId, status: 'idle' })
+    const after = await status()
+    expect(after).toMatchObject({
+      status: 'idle',
+      model: 'w_shaped',
+      error: null,
+      missingRates: [],
+    })
+    expect(Date.parse(after.finishedAt)).toBeGreaterThanOrEqual(Date.parse(after.startedAt))
+    expect(await runQueuedAttribution(t.ctx.db)).toBeNull()
+
+    await admin.request({
+      method: 'PATCH',
+      url: '/api/v1/attribution/settings',
+      workspaceId,
+      payload: { defaultModel: 'linear' },
+    })
+    expect((await status()).status).toBe('queued')
+    await runQueuedAttribution(t.ctx.db)
+    expect(await status()).toMatchObject({ status: 'idle', model: 'linear' })
+  })
+
+  it('lets only admins and marketing ask for a recompute', async () => {
+    const viewer = await addMember(t, admin, workspaceId, 'viewer')
+    const refused = await viewer.request({
+      method: 'POST',
+      url: '/api/v1/attribution/recompute',
+      workspaceId,
+    })
+    expect(refused.statusCode).toBe(403)
+    expect((await status()).status).toBe('idle')
   })
 })

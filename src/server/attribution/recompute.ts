@@ -56,9 +56,8 @@ export async function recomputeAttribution(db: Kysely<DB>, workspaceId: string) 
   const facts = await loadAttributionFacts(db, workspaceId)
   const computed = computeAttribution(facts, settings)
   await store(db, workspaceId, computed)
+  // The run's status belongs to the queue (runs.ts); this records what the computation found.
   const run = {
-    status: 'idle' as const,
-    startedAt,
     finishedAt: new Date(),
     model: settings.defaultModel,
     weights: JSON.stringify(computed.weights),
@@ -67,7 +66,7 @@ export async function recomputeAttribution(db: Kysely<DB>, workspaceId: string) 
   }
   await db
     .insertInto('attributionRuns')
-    .values({ workspaceId, ...run })
+    .values({ workspaceId, startedAt, ...run })
     .onConflict((oc) => oc.column('workspaceId').doUpdateSet(run))
     .execute()
   return { rollups: computed.rollups.length, credits: computed.credits.length }

@@ -3,7 +3,12 @@ import { z } from 'zod'
 import { attributionModels } from '../../domain/attribution/types.ts'
 import type { AppContext } from '../context.ts'
 import { envelope, errorResponses } from '../http/schemas.ts'
-import { getAttributionSettings, updateAttributionSettings } from './service.ts'
+import {
+  getAttributionSettings,
+  getAttributionStatus,
+  requestAttributionRecompute,
+  updateAttributionSettings,
+} from './service.ts'
 import { AttributionSettingsPatch } from './settings.ts'
 
 const Weights = z.object({
@@ -29,6 +34,22 @@ export const AttributionSettingsSchema = z
     updatedAt: z.string().nullable(),
   })
   .meta({ id: 'AttributionSettings' })
+
+export const AttributionStatusSchema = z
+  .object({
+    status: z.enum(['idle', 'queued', 'running', 'failed']),
+    queuedAt: z.string().nullable().describe('when a recompute was last asked for'),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable().describe('when the stored credits were computed'),
+    model: z.string().nullable().describe('the default model of the stored per-touch credits'),
+    missingRates: z
+      .array(z.string())
+      .describe(
+        'currencies of deals with no exchange rate to the base currency (their value counts 0)',
+      ),
+    error: z.string().nullable().describe('why the last recompute failed'),
+  })
+  .meta({ id: 'AttributionStatus' })
 
 const tags = ['Attribution']
 
@@ -60,6 +81,32 @@ export function attributionRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request) => ({
         data: await updateAttributionSettings(ctx.db, request.principal, request.body),
       }),
+    )
+    app.get(
+      '/attribution/status',
+      {
+        schema: {
+          tags,
+          summary: 'When attribution was last recomputed, and whether a recompute is queued',
+          response: { 200: envelope(AttributionStatusSchema), ...errorResponses },
+        },
+      },
+      async (request) => ({ data: await getAttributionStatus(ctx.db, request.principal) }),
+    )
+    app.post(
+      '/attribution/recompute',
+      {
+        schema: {
+          tags,
+          summary: 'Recompute every model from the records now (admins and marketing)',
+          description: 'Answers 202 with the queued status; the worker recomputes within seconds.',
+          response: { 202: envelope(AttributionStatusSchema), ...errorResponses },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .status(202)
+          .send({ data: await requestAttributionRecompute(ctx.db, request.principal) }),
     )
   }
 }

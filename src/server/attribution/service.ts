@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import { recordAudit } from '../audit/service.ts'
 import { type Principal, requirePermission } from '../auth/principal.ts'
 import type { DB } from '../db/schema.ts'
+import { queueAttribution } from './runs.ts'
 import {
   type AttributionSettings,
   type AttributionSettingsPatch,
@@ -69,6 +70,42 @@ export async function updateAttributionSettings(
       targetId: null,
       details,
     })
+    // Every setting changes the credits: recomputed in the background.
+    if (Object.keys(details).length > 0) await queueAttribution(trx, workspaceId)
   })
   return getAttributionSettings(db, principal)
+}
+
+/** Where the workspace's attribution stands: the last recompute, and one queued or running. */
+export async function getAttributionStatus(db: Kysely<DB>, principal: Principal) {
+  const { workspaceId } = requirePermission(principal, 'records:read')
+  const run = await db
+    .selectFrom('attributionRuns')
+    .selectAll()
+    .where('workspaceId', '=', workspaceId)
+    .executeTakeFirst()
+  return {
+    status: run?.status ?? 'idle',
+    queuedAt: run?.queuedAt?.toISOString() ?? null,
+    startedAt: run?.startedAt?.toISOString() ?? null,
+    finishedAt: run?.finishedAt?.toISOString() ?? null,
+    model: run?.model ?? null,
+    missingRates: run?.missingRates ?? [],
+    error: run?.error ?? null,
+  }
+}
+
+/** Queues a full recompute now (admins and marketing), audited; the worker runs it in seconds. */
+export async function requestAttributionRecompute(db: Kysely<DB>, principal: Principal) {
+  const { workspaceId } = requirePermission(principal, 'attribution:manage')
+  await db.transaction().execute(async (trx) => {
+    await queueAttribution(trx, workspaceId)
+    await recordAudit(trx, principal, workspaceId, {
+      action: 'attribution.recompute',
+      targetType: 'attribution_settings',
+      targetId: null,
+      details: {},
+    })
+  })
+  return getAttributionStatus(db, principal)
 }

@@ -1,4 +1,5 @@
 import type PgBoss from 'pg-boss'
+import { registerAttributionJobs } from '../attribution/jobs.ts'
 import { digestBaseUrl, sendWeeklyDigests } from '../bridge/digest.ts'
 import type { AppContext } from '../context.ts'
 import { reengageRecycled } from '../handoffs/reengage.ts'
@@ -36,6 +37,8 @@ export async function registerJobs(boss: PgBoss, ctx: AppContext): Promise<void>
   // Scores (issue 9): rescoring within seconds of a change, and the nightly decay.
   await registerScoringJobs(boss, ctx)
   await registerPredictiveJobs(boss, ctx)
+  // Attribution (issue 12): queued recomputes within seconds, a full recompute every night.
+  await registerAttributionJobs(boss, ctx)
 
   // The handoff's clocks (issue 7): breaches and escalations are flagged within a minute.
   await boss.createQueue('sla.scan')

@@ -73,5 +73,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop table attribution_runs, attribution_credits, attribution_rollups, attribution_settings`.execute(db)
+  await sql`drop table attribution_runs, attribution_credits, attribution_rollups, attribution_settings`.execute(
+    db,
+  )
 }

@@ -36,7 +36,33 @@ export interface AttributionSettings {
   updatedAt: string | null
 }
 
-export const attributionKeys = { settings: ['attribution', 'settings'] as const }
+/** GET /api/v1/attribution/status (`AttributionStatus`). */
+export interface AttributionStatus {
+  status: 'idle' | 'queued' | 'running' | 'failed'
+  queuedAt: string | null
+  startedAt: string | null
+  finishedAt: string | null
+  model: AttributionModel | null
+  missingRates: string[]
+  error: string | null
+}
+
+export const attributionKeys = {
+  settings: ['attribution', 'settings'] as const,
+  status: ['attribution', 'status'] as const,
+}
+
+export function useAttributionStatus() {
+  return useQuery({
+    queryKey: attributionKeys.status,
+    queryFn: () => getData<AttributionStatus>('/api/v1/attribution/status'),
+    // While a recompute is queued or running, its end is worth watching for.
+    refetchInterval: (query) =>
+      query.state.data?.status === 'queued' || query.state.data?.status === 'running'
+        ? 3_000
+        : false,
+  })
+}
 
 export function useAttributionSettings() {
   return useQuery({

@@ -12,7 +12,7 @@ import {
 } from '@mantine/core'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { patchData } from '../../api/client.ts'
+import { patchData, postData } from '../../api/client.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { formatDateTime } from '../../components/format.ts'
 import { LoadingRows } from '../../components/loading-rows.tsx'
@@ -23,10 +23,12 @@ import { useMe } from '../shell/me-context.tsx'
 import {
   type AttributionModel,
   type AttributionSettings,
+  type AttributionStatus,
   attributionKeys,
   type MilestoneWeights,
   modelNames,
   useAttributionSettings,
+  useAttributionStatus,
 } from './attribution-api.ts'
 
 const weightLabels: Record<keyof MilestoneWeights, string> = {
@@ -68,7 +70,63 @@ export function AttributionSettingsPage() {
           />
         )}
       </Paper>
+      <RecomputeSection canManage={canManage} />
     </Stack>
+  )
+}
+
+/** When the credits were last computed, and a button to recompute them now. */
+function RecomputeSection({ canManage }: { canManage: boolean }) {
+  const queryClient = useQueryClient()
+  const status = useAttributionStatus()
+  const recompute = useMutation({
+    mutationFn: () => postData<AttributionStatus>('/api/v1/attribution/recompute', {}),
+    onSuccess: async () => {
+      notifySuccess('Recompute queued: the credits are updated in a few seconds.')
+      await queryClient.invalidateQueries({ queryKey: attributionKeys.status })
+    },
+  })
+  const data = status.data
+  const busy = data?.status === 'queued' || data?.status === 'running'
+  return (
+    <Paper withBorder p="md" component="section" aria-label="Recompute">
+      <Stack gap="sm">
+        <Text size="sm" role="status" aria-live="polite">
+          {status.isPending
+            ? 'Loading…'
+            : !data
+              ? 'Could not load when attribution was last computed.'
+              : data.status === 'failed'
+                ? `The last recompute failed: ${data.error ?? 'unknown error'}`
+                : busy
+                  ? 'A recompute is on its way.'
+                  : data.finishedAt
+                    ? `Credits computed ${formatDateTime(data.finishedAt)} (default model ${data.model ? modelNames[data.model] : '—'}); every night they are computed again.`
+                    : 'Credits have not been computed yet.'}
+        </Text>
+        {data && data.missingRates.length > 0 ? (
+          <Text size="sm" c="orange">
+            Deals in {data.missingRates.join(', ')} have no exchange rate to the base currency:
+            their value counts as 0. Add the rates in Settings → Exchange rates.
+          </Text>
+        ) : null}
+        {recompute.error ? (
+          <ErrorAlert title="Could not queue a recompute" error={recompute.error} />
+        ) : null}
+        {canManage ? (
+          <Group>
+            <Button
+              variant="default"
+              loading={recompute.isPending}
+              disabled={busy}
+              onClick={() => recompute.mutate()}
+            >
+              Recompute now
+            </Button>
+          </Group>
+        ) : null}
+      </Stack>
+    </Paper>
   )
 }
 
@@ -98,8 +156,8 @@ function SettingsForm({
     mutationFn: (input: Partial<AttributionSettings>) =>
       patchData<AttributionSettings>('/api/v1/attribution/settings', input),
     onSuccess: async () => {
-      notifySuccess('Attribution settings saved.')
-      await queryClient.invalidateQueries({ queryKey: attributionKeys.settings })
+      notifySuccess('Attribution settings saved. The credits are being recomputed.')
+      await queryClient.invalidateQueries({ queryKey: ['attribution'] })
     },
   })
 
