@@ -56,6 +56,7 @@ import { predictiveRoutes } from './predictive/routes.ts'
 import { privacyRoutes } from './privacy/routes.ts'
 import { productRoutes } from './products/routes.ts'
 import { alignmentRoutes } from './reports/alignment-routes.ts'
+import { attributionReportRoutes } from './reports/attribution-routes.ts'
 import { funnelRoutes } from './reports/funnel-routes.ts'
 import { drillRecordsRoutes } from './reports/records-routes.ts'
 import { regretRoutes } from './reports/regret-routes.ts'
@@ -208,6 +209,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(drillRecordsRoutes(ctx))
       await v1.register(scoringRoutes(ctx))
       await v1.register(attributionRoutes(ctx))
+      await v1.register(attributionReportRoutes(ctx))
       await v1.register(predictiveRoutes(ctx))
       await v1.register(fitRoutes(ctx))
       await v1.register(regretRoutes(ctx))

@@ -1,5 +1,6 @@
 import { expect } from 'vitest'
-import { asA, asAInB, asB, b, notFound, t } from './world.ts'
+import { recomputeAttribution } from '../../src/server/attribution/recompute.ts'
+import { asA, asAInB, asB, b, bCampaign, bDeal, notFound, t } from './world.ts'
 
 const bSettings = () =>
   t.ctx.db
@@ -40,5 +41,33 @@ export const attributionCases: Record<string, () => Promise<void>> = {
     const before = await bRuns()
     notFound(await asAInB('POST', '/api/v1/attribution/recompute'))
     expect(await bRuns()).toEqual(before)
+  },
+  'GET /api/v1/reports/attribution': async () => {
+    await recomputeAttribution(t.ctx.db, b.workspaceId)
+    notFound(await asAInB('GET', '/api/v1/reports/attribution?groupBy=campaign'))
+    const inA = await asA('GET', '/api/v1/reports/attribution?groupBy=campaign')
+    expect(inA.statusCode, inA.body).toBe(200)
+    expect(inA.body).not.toContain(bCampaign.id)
+  },
+  'GET /api/v1/reports/attribution/export': async () => {
+    notFound(await asAInB('GET', '/api/v1/reports/attribution/export'))
+    const inA = await asA('GET', `/api/v1/reports/attribution/export?workspaceId=${b.workspaceId}`)
+    expect(inA.statusCode).not.toBe(200)
+  },
+  'GET /api/v1/reports/attribution/credits': async () => {
+    await recomputeAttribution(t.ctx.db, b.workspaceId)
+    const url = '/api/v1/reports/attribution/credits?conversion=opportunity_created'
+    const inB = await asB('GET', url)
+    expect(inB.body).toContain(bDeal.id)
+    notFound(await asAInB('GET', url))
+    expect((await asA('GET', url)).body).not.toContain(bDeal.id)
+  },
+  'GET /api/v1/attribution/journeys/{subjectId}': async () => {
+    await recomputeAttribution(t.ctx.db, b.workspaceId)
+    const url = `/api/v1/attribution/journeys/${bDeal.id}?conversion=opportunity_created`
+    const inB = await asB('GET', url)
+    expect(inB.statusCode, inB.body).toBe(200)
+    notFound(await asAInB('GET', url))
+    notFound(await asA('GET', url))
   },
 }

@@ -22,8 +22,15 @@ import type { AttributionSettings } from './settings.ts'
  * the default model's credits per touch are kept for drill-down.
  */
 
+/**
+ * Influence is not a model: a deal counts in full for every campaign (`influenced:campaign`) and every
+ * channel (`influenced:channel`) with a touch in its window up to its creation (DEFINITIONS
+ * "Influenced pipeline"), for `opportunity_created` and, once won, for `won`.
+ */
+export const influenceRollups = ['influenced:campaign', 'influenced:channel'] as const
+
 export interface RollupRow {
-  model: AttributionModel
+  model: AttributionModel | (typeof influenceRollups)[number]
   conversion: ConversionKind
   /** YYYY-MM-01 of the conversion (UTC). */
   month: string
@@ -138,6 +145,64 @@ function buildJourneys(
   return { journeys, subjects }
 }
 
+const dayMs = 86_400_000
+
+/** Rolls up the deals each campaign and channel influenced (see `influenceRollups`). */
+function influenceRows(facts: AttributionFacts, built: Built, lookbackDays: number): RollupRow[] {
+  const deals = new Map(facts.deals.map((deal) => [deal.id, deal] as const))
+  const sums = new Map<string, RollupRow>()
+  const add = (
+    model: RollupRow['model'],
+    conversion: ConversionKind,
+    at: number,
+    channel: string | null,
+    campaignId: string | null,
+    amount: number,
+  ) => {
+    const month = monthOf(at)
+    const key = `${model}|${conversion}|${month}|${channel ?? ''}|${campaignId ?? ''}`
+    const row = sums.get(key) ?? {
+      model,
+      conversion,
+      month,
+      kind: 'touch' as const,
+      channel,
+      campaignId,
+      conversions: 0,
+      revenue: 0,
+    }
+    row.conversions += 1
+    row.revenue += amount
+    sums.set(key, row)
+  }
+  for (const journey of built.journeys) {
+    const deal = deals.get(built.subjects.get(journey.id)?.subjectId ?? '')
+    if (!deal || !journey.conversion) continue
+    const from = deal.createdAt - lookbackDays * dayMs
+    const campaigns = new Set<string | null>()
+    const channels = new Set<string>()
+    for (const touch of journey.touches) {
+      if (touch.at < from || touch.at > deal.createdAt) continue
+      campaigns.add(touch.campaign ?? null)
+      channels.add(touch.channel)
+    }
+    const wonAt = deal.status === 'won' ? (deal.closedAt ?? deal.createdAt) : null
+    for (const [conversion, at] of [
+      ['opportunity_created', deal.createdAt],
+      ['won', wonAt],
+    ] as const) {
+      if (at === null) continue
+      for (const campaign of campaigns) {
+        add('influenced:campaign', conversion, at, null, campaign, deal.amount)
+      }
+      for (const channel of channels) {
+        add('influenced:channel', conversion, at, channel, null, deal.amount)
+      }
+    }
+  }
+  return [...sums.values()]
+}
+
 /** Attributes every conversion kind under every model with the workspace's settings. */
 export function computeAttribution(
   facts: AttributionFacts,
@@ -206,6 +271,9 @@ export function computeAttribution(
       rollups.push(...sums.values())
     }
     weights[kind] = kindWeights
+    if (kind === 'opportunity_created') {
+      rollups.push(...influenceRows(facts, built, settings.lookbackDays))
+    }
   }
   return { rollups, credits, weights }
 }

@@ -1,0 +1,283 @@
+/**
+ * Drill-down of the attribution report (issue 12): the deals or contacts behind a number, and one
+ * conversion's journey, read from the per-touch credits stored for the workspace's default model.
+ */
+import { type Kysely, sql } from 'kysely'
+import type { ConversionKind } from '../../domain/attribution/types.ts'
+import { loadAttributionSettings } from '../attribution/settings.ts'
+import { type Principal, requirePermission } from '../auth/principal.ts'
+import type { DB } from '../db/schema.ts'
+import { AppError } from '../errors.ts'
+import { bridgeRange, workspaceTimeZone } from './bridge-common.ts'
+
+export interface AttributionCreditsQuery {
+  conversion?: ConversionKind | undefined
+  campaign?: string | undefined
+  channel?: string | undefined
+  month?: string | undefined
+  kind?: 'touch' | 'pending' | 'no_touch' | undefined
+  from?: string | undefined
+  to?: string | undefined
+  limit?: number | undefined
+  offset?: number | undefined
+}
+
+const isDealConversion = (conversion: ConversionKind) =>
+  conversion === 'opportunity_created' || conversion === 'won'
+
+/** A contact's name, or its email when it has none. */
+const contactName = sql<string>`coalesce(nullif(trim(coalesce(contacts.first_name, '') || ' ' || coalesce(contacts.last_name, '')), ''), contacts.email, '(no name)')`
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Month bounds (UTC, like the rollups) of the range, or of one month when `month` is given. */
+function conversionWindow(from: string, to: string, month: string | undefined) {
+  if (month !== undefined) {
+    if (month < from.slice(0, 7) || month > to.slice(0, 7)) {
+      throw new AppError('invalid_input', `month: ${month} is outside ${from} – ${to}`, {
+        field: 'month',
+      })
+    }
+    const start = new Date(`${month}-01T00:00:00Z`)
+    const end = new Date(start)
+    end.setUTCMonth(end.getUTCMonth() + 1)
+    return { start, end }
+  }
+  const start = new Date(`${from.slice(0, 7)}-01T00:00:00Z`)
+  const end = new Date(`${to.slice(0, 7)}-01T00:00:00Z`)
+  end.setUTCMonth(end.getUTCMonth() + 1)
+  return { start, end }
+}
+
+/** The subjects credited for one group of the report, most credited revenue first. */
+export async function listAttributionCredits(
+  db: Kysely<DB>,
+  principal: Principal,
+  query: AttributionCreditsQuery,
+  now = new Date(),
+) {
+  const { workspaceId } = requirePermission(principal, 'records:read')
+  const range = bridgeRange(query, await workspaceTimeZone(db, workspaceId), now)
+  const conversion = query.conversion ?? 'won'
+  const limit = query.limit ?? 50
+  const offset = query.offset ?? 0
+  const { start, end } = conversionWindow(range.from, range.to, query.month)
+  if (
+    query.campaign !== undefined &&
+    query.campaign !== 'none' &&
+    !uuidPattern.test(query.campaign)
+  ) {
+    throw new AppError('invalid_input', 'campaign: must be a campaign id or none', {
+      field: 'campaign',
+    })
+  }
+  const filters = [
+    query.campaign === 'none'
+      ? sql`ac.campaign_id is null and ac.kind = 'touch'`
+      : query.campaign !== undefined
+        ? sql`ac.campaign_id = ${query.campaign}::uuid`
+        : sql`true`,
+    query.channel !== undefined ? sql`ac.channel = ${query.channel}` : sql`true`,
+    query.kind !== undefined ? sql`ac.kind = ${query.kind}` : sql`true`,
+  ]
+  const deals = isDealConversion(conversion)
+  const rows = await sql<{
+    subjectId: string
+    name: string | null
+    convertedAt: Date
+    credit: number
+    revenue: string
+    amount: string
+    touches: number
+    total: number
+  }>`
+    with mine as (
+      select ac.subject_id, min(ac.converted_at) as converted_at, sum(ac.credit)::float8 as credit,
+        sum(ac.revenue) as revenue, count(*) filter (where ac.kind = 'touch')::int as touches
+      from attribution_credits ac
+      where ac.workspace_id = ${workspaceId} and ac.conversion = ${conversion}
+        and ac.converted_at >= ${start} and ac.converted_at < ${end}
+        and ${sql.join(filters, sql` and `)}
+      group by ac.subject_id
+    ),
+    whole as (
+      select ac.subject_id, sum(ac.revenue) as amount
+      from attribution_credits ac
+      where ac.workspace_id = ${workspaceId} and ac.conversion = ${conversion}
+        and ac.subject_id in (select subject_id from mine)
+      group by ac.subject_id
+    )
+    select mine.subject_id, mine.converted_at, mine.credit, mine.revenue::text,
+      whole.amount::text as amount, mine.touches, count(*) over ()::int as total,
+      ${
+        deals
+          ? sql`(select d.name from deals d where d.workspace_id = ${workspaceId} and d.id = mine.subject_id)`
+          : sql`(select ${contactName} from contacts
+                 where contacts.workspace_id = ${workspaceId} and contacts.id = mine.subject_id)`
+      } as name
+    from mine join whole using (subject_id)
+    order by mine.revenue desc, mine.credit desc, mine.converted_at desc, mine.subject_id
+    limit ${limit} offset ${offset}
+  `.execute(db)
+  const settings = await db
+    .selectFrom('attributionRuns')
+    .select('model')
+    .where('workspaceId', '=', workspaceId)
+    .executeTakeFirst()
+  return {
+    data: rows.rows.map((row) => ({
+      subjectType: deals ? ('deal' as const) : ('contact' as const),
+      id: row.subjectId,
+      name: row.name ?? (deals ? '(deleted deal)' : '(deleted contact)'),
+      convertedAt: row.convertedAt.toISOString(),
+      credit: Math.round(row.credit * 1e6) / 1e6,
+      revenue: Number(row.revenue),
+      amount: Number(row.amount),
+      touches: row.touches,
+      link: `/microscope/${deals ? 'deals' : 'contacts'}/${row.subjectId}`,
+    })),
+    meta: {
+      model: settings?.model ?? null,
+      conversion,
+      from: range.from,
+      to: range.to,
+      total: rows.rows[0]?.total ?? 0,
+      limit,
+      offset,
+    },
+  }
+}
+
+/**
+ * The people whose touches make a subject's journey (compute.ts): a deal's account's contacts (and
+ * the account's own touches), or its primary contact without an account; a contact alone.
+ */
+async function journeyPeople(
+  db: Kysely<DB>,
+  workspaceId: string,
+  subjectId: string,
+  deals: boolean,
+): Promise<{ contactIds: string[]; accountId: string | null } | null> {
+  if (!deals) return { contactIds: [subjectId], accountId: null }
+  const deal = await sql<{ accountId: string | null; primaryContactId: string | null }>`
+    select d.account_id,
+      (select dc.contact_id from deal_contacts dc
+        where dc.workspace_id = d.workspace_id and dc.deal_id = d.id
+        order by dc.is_primary desc, dc.contact_id limit 1) as primary_contact_id
+    from deals d where d.workspace_id = ${workspaceId} and d.id = ${subjectId}
+  `.execute(db)
+  const row = deal.rows[0]
+  if (!row) return null
+  if (!row.accountId) {
+    return { contactIds: row.primaryContactId ? [row.primaryContactId] : [], accountId: null }
+  }
+  const contacts = await db
+    .selectFrom('contacts')
+    .select('id')
+    .where('workspaceId', '=', workspaceId)
+    .where('accountId', '=', row.accountId)
+    .where('deletedAt', 'is', null)
+    .where('mergedInto', 'is', null)
+    .execute()
+  return { contactIds: contacts.map((c) => c.id), accountId: row.accountId }
+}
+
+/**
+ * One conversion's journey: every creditable touch in the lookback window up to the conversion, in
+ * time order, with the credit each earned under the default model (0 for touches the model passes
+ * over, e.g. W-shaped's touches after the last milestone).
+ */
+export async function getAttributionJourney(
+  db: Kysely<DB>,
+  principal: Principal,
+  subjectId: string,
+  conversion: ConversionKind = 'won',
+) {
+  const { workspaceId } = requirePermission(principal, 'records:read')
+  const deals = isDealConversion(conversion)
+  const what = deals ? 'deal' : 'contact'
+  const credits = await db
+    .selectFrom('attributionCredits')
+    .select(['kind', 'credit', 'convertedAt'])
+    .where('workspaceId', '=', workspaceId)
+    .where('subjectId', '=', subjectId)
+    .where('conversion', '=', conversion)
+    .execute()
+  const first = credits[0]
+  const people = first ? await journeyPeople(db, workspaceId, subjectId, deals) : null
+  if (!first || !people) {
+    throw new AppError('not_found', `No ${conversion} credits for this ${what}`)
+  }
+  const [settings, run] = await Promise.all([
+    loadAttributionSettings(db, workspaceId),
+    db
+      .selectFrom('attributionRuns')
+      .select('model')
+      .where('workspaceId', '=', workspaceId)
+      .executeTakeFirst(),
+  ])
+  const convertedAt = first.convertedAt
+  const windowStart = new Date(convertedAt.getTime() - settings.lookbackDays * 86_400_000)
+  const touches = await sql<{
+    touchpointId: string
+    touchAt: Date
+    channel: string
+    campaignId: string | null
+    campaignName: string | null
+    credit: number | null
+    revenue: string | null
+  }>`
+    select t.id as touchpoint_id, t.occurred_at as touch_at, t.channel, t.campaign_id,
+      c.name as campaign_name, ac.credit, ac.revenue::text
+    from touchpoints t
+    left join campaigns c on c.workspace_id = t.workspace_id and c.id = t.campaign_id
+    left join attribution_credits ac on ac.workspace_id = t.workspace_id
+      and ac.subject_id = ${subjectId} and ac.conversion = ${conversion}
+      and ac.touchpoint_id = t.id
+    where t.workspace_id = ${workspaceId} and not t.is_bot
+      and t.occurred_at >= ${windowStart} and t.occurred_at <= ${convertedAt}
+      and (${settings.includeSalesTouches} or t.channel <> 'sales')
+      and (t.contact_id = any(${people.contactIds}::uuid[])
+        or (t.contact_id is null and t.account_id = ${people.accountId}::uuid))
+    order by t.occurred_at, t.id
+  `.execute(db)
+  const subject = deals
+    ? await db
+        .selectFrom('deals')
+        .select('name')
+        .where('workspaceId', '=', workspaceId)
+        .where('id', '=', subjectId)
+        .executeTakeFirst()
+    : await db
+        .selectFrom('contacts')
+        .select(contactName.as('name'))
+        .where('workspaceId', '=', workspaceId)
+        .where('id', '=', subjectId)
+        .executeTakeFirst()
+  const kinds = new Set(credits.map((row) => row.kind))
+  return {
+    subjectType: deals ? ('deal' as const) : ('contact' as const),
+    id: subjectId,
+    name: subject?.name ?? '(deleted)',
+    conversion,
+    convertedAt: convertedAt.toISOString(),
+    model: run?.model ?? null,
+    lookbackDays: settings.lookbackDays,
+    kind: kinds.has('no_touch')
+      ? ('no_touch' as const)
+      : kinds.has('pending')
+        ? ('pending' as const)
+        : ('touch' as const),
+    touches: touches.rows.map((row) => ({
+      touchpointId: row.touchpointId,
+      at: row.touchAt.toISOString(),
+      channel: row.channel,
+      campaign: row.campaignId ? { id: row.campaignId, name: row.campaignName ?? '' } : null,
+      credit: Math.round((row.credit ?? 0) * 1e6) / 1e6,
+      revenue: Number(row.revenue ?? 0),
+    })),
+    pending: credits
+      .filter((row) => row.kind === 'pending')
+      .reduce((sum, row) => sum + row.credit, 0),
+  }
+}
