@@ -322,6 +322,34 @@ describe('attribute: folding and windows on journeys', () => {
     expect(c3[0]?.credit).toBeCloseTo(c3[1]?.credit ?? 0, 12)
   })
 
+  it('credits one journey alone with given weights as it would among all (incremental runs)', () => {
+    const lost = journey(
+      'lost',
+      [
+        ['C2', 1],
+        ['C3', 2],
+      ],
+      null,
+    )
+    const won = journey(
+      'won',
+      [
+        ['C1', 1],
+        ['C2', 2],
+        ['C3', 3],
+      ],
+      { on: 5, value: 1000 },
+    )
+    const all = attribute([won, lost, journey('lost1', [['C1', 1]], null)], { model: 'markov' })
+    const alone = attribute([won], { model: 'markov', channelWeights: all.channelWeights })
+    expect(alone.credits).toEqual(all.credits)
+    expect(alone.channelWeights).toEqual({ C1: 0.5, C2: 1, C3: 1 })
+    // Learned from the won journey alone, every channel would weigh the same.
+    expect(attribute([won], { model: 'markov' }).credits.map((c) => c.value)).toEqual([
+      334, 333, 333,
+    ])
+  })
+
   it('splits a data-driven conversion equally over its channels when all weigh 0', () => {
     const journeys = [
       journey(

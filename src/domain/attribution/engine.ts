@@ -181,7 +181,9 @@ export function attribute(
   const model = options.model
   const weights =
     model === 'markov' || model === 'shapley'
-      ? dataDrivenWeights(model, ordered, ranges, options)
+      ? options.channelWeights
+        ? new Map(Object.entries(options.channelWeights))
+        : dataDrivenWeights(model, ordered, ranges, options)
       : undefined
 
   const credits: Credit[] = []

@@ -71,6 +71,12 @@ export interface AttributionOptions {
   /** Shapley above 16 channels: seed and permutations of the sampling. Defaults 0 and 10,000. */
   shapleySeed?: number
   shapleyPermutations?: number
+  /**
+   * Data-driven models only: channel weights to use instead of learning them from these journeys
+   * (the product's incremental recompute credits a few journeys with the weights of the last full
+   * run). A channel missing from them weighs 0.
+   */
+  channelWeights?: Readonly<Record<string, number>>
 }
 
 /**

@@ -54,8 +54,18 @@ export interface CreditRow {
   revenue: number
 }
 
+/** One subject's (deal's or contact's) share of the rollups for one conversion kind. */
+export interface Contribution {
+  subjectId: string
+  conversion: ConversionKind
+  rows: RollupRow[]
+}
+
 export interface ComputedAttribution {
+  /** The sum of the contributions. */
   rollups: RollupRow[]
+  /** Per subject and conversion: what the incremental recompute subtracts when it changes. */
+  contributions: Contribution[]
   credits: CreditRow[]
   /** Data-driven channel weights per conversion kind. */
   weights: Partial<
@@ -64,6 +74,62 @@ export interface ComputedAttribution {
 }
 
 const monthOf = (at: number) => `${new Date(at).toISOString().slice(0, 7)}-01`
+
+/** Which subjects to attribute: all (the full recompute), or those an incremental run changed. */
+export interface AttributionScope {
+  contactIds: ReadonlySet<string>
+  dealIds: ReadonlySet<string>
+}
+
+/** Adds rollup amounts per subject and conversion, and sums them for the whole workspace. */
+class Contributions {
+  private readonly bySubject = new Map<string, Map<string, RollupRow>>()
+
+  add(
+    subjectId: string,
+    row: Omit<RollupRow, 'conversions' | 'revenue'>,
+    credit: number,
+    value: number,
+  ) {
+    const subjectKey = `${subjectId}|${row.conversion}`
+    let rows = this.bySubject.get(subjectKey)
+    if (!rows) {
+      rows = new Map()
+      this.bySubject.set(subjectKey, rows)
+    }
+    const key = rollupKey(row)
+    const sum = rows.get(key)
+    if (sum) {
+      sum.conversions += credit
+      sum.revenue += value
+    } else rows.set(key, { ...row, conversions: credit, revenue: value })
+  }
+
+  contributions(): Contribution[] {
+    return [...this.bySubject].map(([key, rows]) => {
+      const [subjectId = '', conversion] = key.split('|')
+      return { subjectId, conversion: conversion as ConversionKind, rows: [...rows.values()] }
+    })
+  }
+}
+
+/** The identity of a rollup row: model, conversion, month, kind, channel and campaign. */
+export const rollupKey = (row: Omit<RollupRow, 'conversions' | 'revenue'>) =>
+  `${row.model}|${row.conversion}|${row.month}|${row.kind}|${row.channel ?? ''}|${row.campaignId ?? ''}`
+
+/** Sums rows with the same identity. */
+export function sumRollups(rows: Iterable<RollupRow>): RollupRow[] {
+  const sums = new Map<string, RollupRow>()
+  for (const row of rows) {
+    const key = rollupKey(row)
+    const sum = sums.get(key)
+    if (sum) {
+      sum.conversions += row.conversions
+      sum.revenue += row.revenue
+    } else sums.set(key, { ...row })
+  }
+  return [...sums.values()]
+}
 
 /** Each journey's subject (deal or contact id) and whether it is an open deal's pending `won`. */
 interface Built {
@@ -96,11 +162,13 @@ function buildJourneys(
   kind: ConversionKind,
   facts: AttributionFacts,
   index: ReturnType<typeof touchIndex>,
+  scope: AttributionScope | undefined,
 ): Built {
   const journeys: Journey[] = []
   const subjects = new Map<string, { subjectId: string; pendingOnly: boolean }>()
   if (kind === 'lead_created' || kind === 'mql' || kind === 'sql') {
     for (const contact of facts.contacts) {
+      if (scope && !scope.contactIds.has(contact.id)) continue
       const touches = index.byContact.get(contact.id) ?? []
       const journey = contactJourney(contact, touches, kind)
       // A contact that never converted and was never touched tells nothing.
@@ -114,6 +182,7 @@ function buildJourneys(
   const accountsWithDeals = new Set<string>()
   for (const deal of facts.deals) {
     if (deal.accountId) accountsWithDeals.add(deal.accountId)
+    if (scope && !scope.dealIds.has(deal.id)) continue
     const primary = deal.primaryContactId ? contacts.get(deal.primaryContactId) : undefined
     // A deal's journey is its account's touches, or its contact's when it has no account.
     const touches = deal.accountId
@@ -128,7 +197,9 @@ function buildJourneys(
       pendingOnly: kind === 'won' && deal.status === 'open',
     })
   }
-  // Accounts touched with no deal at all did not convert (DEFINITIONS: non-converting journeys).
+  // Accounts touched with no deal at all did not convert (DEFINITIONS: non-converting journeys);
+  // they only teach the data-driven weights, which a scoped run takes from the last full one.
+  if (scope) return { journeys, subjects }
   for (const [accountId, touches] of index.byAccount) {
     if (accountsWithDeals.has(accountId) || touches.length === 0) continue
     journeys.push({
@@ -147,34 +218,14 @@ function buildJourneys(
 
 const dayMs = 86_400_000
 
-/** Rolls up the deals each campaign and channel influenced (see `influenceRollups`). */
-function influenceRows(facts: AttributionFacts, built: Built, lookbackDays: number): RollupRow[] {
+/** Adds the deals each campaign and channel influenced (see `influenceRollups`). */
+function addInfluence(
+  into: Contributions,
+  facts: AttributionFacts,
+  built: Built,
+  lookbackDays: number,
+) {
   const deals = new Map(facts.deals.map((deal) => [deal.id, deal] as const))
-  const sums = new Map<string, RollupRow>()
-  const add = (
-    model: RollupRow['model'],
-    conversion: ConversionKind,
-    at: number,
-    channel: string | null,
-    campaignId: string | null,
-    amount: number,
-  ) => {
-    const month = monthOf(at)
-    const key = `${model}|${conversion}|${month}|${channel ?? ''}|${campaignId ?? ''}`
-    const row = sums.get(key) ?? {
-      model,
-      conversion,
-      month,
-      kind: 'touch' as const,
-      channel,
-      campaignId,
-      conversions: 0,
-      revenue: 0,
-    }
-    row.conversions += 1
-    row.revenue += amount
-    sums.set(key, row)
-  }
   for (const journey of built.journeys) {
     const deal = deals.get(built.subjects.get(journey.id)?.subjectId ?? '')
     if (!deal || !journey.conversion) continue
@@ -192,32 +243,42 @@ function influenceRows(facts: AttributionFacts, built: Built, lookbackDays: numb
       ['won', wonAt],
     ] as const) {
       if (at === null) continue
-      for (const campaign of campaigns) {
-        add('influenced:campaign', conversion, at, null, campaign, deal.amount)
+      const base = { conversion, month: monthOf(at), kind: 'touch' as const }
+      for (const campaignId of campaigns) {
+        const row = { ...base, model: 'influenced:campaign' as const, channel: null, campaignId }
+        into.add(deal.id, row, 1, deal.amount)
       }
       for (const channel of channels) {
-        add('influenced:channel', conversion, at, channel, null, deal.amount)
+        const row = { ...base, model: 'influenced:channel' as const, channel, campaignId: null }
+        into.add(deal.id, row, 1, deal.amount)
       }
     }
   }
-  return [...sums.values()]
+}
+
+export interface ComputeOptions {
+  /** Only these subjects' journeys (the incremental recompute); all when absent. */
+  scope?: AttributionScope
+  /** Data-driven weights to use instead of learning them (the last full run's). */
+  weights?: ComputedAttribution['weights']
 }
 
 /** Attributes every conversion kind under every model with the workspace's settings. */
 export function computeAttribution(
   facts: AttributionFacts,
   settings: AttributionSettings,
+  options: ComputeOptions = {},
 ): ComputedAttribution {
   const index = touchIndex(facts, settings)
   const touchTimes = new Map<string, number>()
   for (const touches of [...index.byContact.values(), ...index.byAccount.values()]) {
     for (const touch of touches) touchTimes.set(touch.id, touch.at)
   }
-  const rollups: RollupRow[] = []
+  const into = new Contributions()
   const credits: CreditRow[] = []
   const weights: ComputedAttribution['weights'] = {}
   for (const kind of conversionKinds) {
-    const built = buildJourneys(kind, facts, index)
+    const built = buildJourneys(kind, facts, index, options.scope)
     // Open deals' `won` is pending: only full path gives it credit (its touches' shares so far).
     const settled = built.journeys.filter((j) => !built.subjects.get(j.id)?.pendingOnly)
     const conversionAt = new Map(built.journeys.map((j) => [j.id, j.conversion?.at ?? 0] as const))
@@ -226,37 +287,34 @@ export function computeAttribution(
       shapley: {},
     }
     for (const model of attributionModels) {
+      const fixed =
+        model === 'markov' || model === 'shapley' ? options.weights?.[kind]?.[model] : undefined
       const result = attribute(model === 'full_path' ? built.journeys : settled, {
         model,
         lookbackDays: settings.lookbackDays,
         halfLifeDays: settings.halfLifeDays,
         customWeights: settings.customWeights,
+        ...(fixed ? { channelWeights: fixed } : {}),
       })
       if (model === 'markov' || model === 'shapley') {
-        kindWeights[model] = result.channelWeights ?? {}
+        kindWeights[model] = fixed ?? result.channelWeights ?? {}
       }
-      const sums = new Map<string, RollupRow>()
       for (const credit of result.credits) {
         const at = conversionAt.get(credit.journeyId) ?? 0
-        const month = monthOf(at)
-        const key = `${month}|${credit.kind}|${credit.channel ?? ''}|${credit.campaign ?? ''}`
-        const row = sums.get(key) ?? {
+        const subjectId = built.subjects.get(credit.journeyId)?.subjectId ?? ''
+        const row = {
           model,
           conversion: kind,
-          month,
+          month: monthOf(at),
           kind: credit.kind,
           channel: credit.channel,
           campaignId: credit.campaign,
-          conversions: 0,
-          revenue: 0,
         }
-        row.conversions += credit.credit
-        row.revenue += credit.value
-        sums.set(key, row)
+        into.add(subjectId, row, credit.credit, credit.value)
         if (model === settings.defaultModel) {
           credits.push({
             conversion: kind,
-            subjectId: built.subjects.get(credit.journeyId)?.subjectId ?? '',
+            subjectId,
             convertedAt: at,
             kind: credit.kind,
             touchpointId: credit.touchId,
@@ -268,12 +326,15 @@ export function computeAttribution(
           })
         }
       }
-      rollups.push(...sums.values())
     }
     weights[kind] = kindWeights
-    if (kind === 'opportunity_created') {
-      rollups.push(...influenceRows(facts, built, settings.lookbackDays))
-    }
+    if (kind === 'opportunity_created') addInfluence(into, facts, built, settings.lookbackDays)
   }
-  return { rollups, credits, weights }
+  const contributions = into.contributions()
+  return {
+    rollups: sumRollups(contributions.flatMap((c) => c.rows)),
+    contributions,
+    credits,
+    weights,
+  }
 }

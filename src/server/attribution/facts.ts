@@ -38,10 +38,27 @@ function atOrAfter(stage: 'lead' | 'mql' | 'sql'): string[] {
 
 const ms = (value: Date | string | null) => (value === null ? null : new Date(value).getTime())
 
+/** Records an incremental run reads: these contacts and deals, and these accounts' touches. */
+export interface FactsScope {
+  contactIds: readonly string[]
+  accountIds: readonly string[]
+  dealIds: readonly string[]
+}
+
 export async function loadAttributionFacts(
   db: Kysely<DB>,
   workspaceId: string,
+  scope?: FactsScope,
 ): Promise<AttributionFacts> {
+  const contactScope = scope
+    ? sql`and (c.id = any(${scope.contactIds}::uuid[]) or c.account_id = any(${scope.accountIds}::uuid[]))`
+    : sql``
+  const dealScope = scope ? sql`and d.id = any(${scope.dealIds}::uuid[])` : sql``
+  const touchScope = scope
+    ? sql`and (t.contact_id in (select c.id from contacts c
+          where c.workspace_id = ${workspaceId} ${contactScope})
+        or (t.contact_id is null and t.account_id = any(${scope.accountIds}::uuid[])))`
+    : sql``
   const contactRows = await sql<{
     id: string
     accountId: string | null
@@ -58,6 +75,7 @@ export async function loadAttributionFacts(
     left join lifecycle_entries e
       on e.workspace_id = c.workspace_id and e.entity = 'contact' and e.record_id = c.id
     where c.workspace_id = ${workspaceId} and c.deleted_at is null and c.merged_into is null
+      ${contactScope}
     group by c.workspace_id, c.id
     order by c.id
   `.execute(db)
@@ -79,7 +97,7 @@ export async function loadAttributionFacts(
         order by dc.is_primary desc, dc.contact_id limit 1) as primary_contact_id
     from deals d
     join stages s on s.workspace_id = d.workspace_id and s.id = d.stage_id
-    where d.workspace_id = ${workspaceId} and d.deleted_at is null
+    where d.workspace_id = ${workspaceId} and d.deleted_at is null ${dealScope}
     order by d.id
   `.execute(db)
 
@@ -94,7 +112,7 @@ export async function loadAttributionFacts(
     select t.id, t.contact_id, t.account_id, t.occurred_at, t.channel, t.campaign_id
     from touchpoints t
     where t.workspace_id = ${workspaceId} and not t.is_bot
-      and (t.contact_id is not null or t.account_id is not null)
+      and (t.contact_id is not null or t.account_id is not null) ${touchScope}
     order by t.occurred_at, t.id
   `.execute(db)
 

@@ -892,6 +892,8 @@ export interface DB {
   attributionRollups: AttributionRollupsTable
   attributionCredits: AttributionCreditsTable
   attributionRuns: AttributionRunsTable
+  attributionQueue: AttributionQueueTable
+  attributionContributions: AttributionContributionsTable
   predictiveTraining: PredictiveTrainingTable
   predictiveScores: PredictiveScoresTable
 }
@@ -1088,6 +1090,27 @@ export interface AttributionCreditsTable {
   campaignId: string | null
   credit: number
   revenue: ColumnType<string, number | bigint | string, number | bigint | string>
+}
+
+/** Deals, contacts and accounts whose journeys changed since the last run (issue 12). */
+export interface AttributionQueueTable {
+  workspaceId: string
+  subject: 'contact' | 'account' | 'deal'
+  id: string
+  queuedAt: Generated<Date>
+}
+
+/** One subject's share of the rollups for one conversion kind (issue 12, incremental recompute). */
+export interface AttributionContributionsTable {
+  workspaceId: string
+  subjectId: string
+  conversion: AttributionConversion
+  /** [model, month, kind, channel, campaign id, conversions, revenue] rows. */
+  rows: ColumnType<
+    [string, string, string, string | null, string | null, number, number][],
+    string,
+    string
+  >
 }
 
 export interface AttributionRunsTable {
