@@ -243,7 +243,7 @@ describe('incremental attribution', () => {
         }
       })
     const open = stages.filter((s) => !s.isWon && !s.isLost)
-    const deals = Array.from({ length: 10 }, (_, i) => randomUUID())
+    const deals = Array.from({ length: 10 }, () => randomUUID())
     const dealStage = () => pick([...stages, ...open])
     await db.insertInto('touchpoints').values(touches(200)).execute()
     await db
