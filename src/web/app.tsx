@@ -15,6 +15,7 @@ import { BridgePage } from './features/bridge/bridge-page.tsx'
 import { FunnelPage } from './features/bridge/funnel-page.tsx'
 import { DrillRecordsPage } from './features/bridge/records-page.tsx'
 import { VoiceOfSalesPage } from './features/bridge/voice-of-sales-page.tsx'
+import { CampaignPage } from './features/campaigns/campaign-page.tsx'
 import { CampaignsPage } from './features/campaigns/campaigns-page.tsx'
 import { CustomFieldsPage } from './features/catalog/custom-fields-page.tsx'
 import { ExchangeRatesPage } from './features/catalog/exchange-rates-page.tsx'
@@ -51,6 +52,8 @@ import { RequireSession } from './features/shell/require-session.tsx'
 import { RootRedirect } from './features/shell/root-redirect.tsx'
 import { ShellLayout } from './features/shell/shell-layout.tsx'
 import { SlaPage } from './features/sla/sla-page.tsx'
+import { AttributionDrillPage } from './features/telescope/attribution-drill-page.tsx'
+import { TelescopePage } from './features/telescope/telescope-page.tsx'
 import { WebhooksPage } from './features/webhooks/webhooks-page.tsx'
 
 export function App() {
@@ -65,7 +68,7 @@ export function App() {
       <Route element={<RequireSession />}>
         <Route element={<ShellLayout />}>
           {areas
-            .filter((area) => area.path !== '/bridge')
+            .filter((area) => area.path !== '/bridge' && area.path !== '/telescope')
             .map((area) => (
               <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
             ))}
@@ -94,7 +97,10 @@ export function App() {
           <Route path="/bridge/records" element={<DrillRecordsPage />} />
           <Route path="/reports/regret" element={<RegretPage />} />
           <Route path="/reports/predictive" element={<PredictivePage />} />
+          <Route path="/telescope" element={<TelescopePage />} />
+          <Route path="/telescope/attribution" element={<AttributionDrillPage />} />
           <Route path="/telescope/campaigns" element={<CampaignsPage />} />
+          <Route path="/telescope/campaigns/:id" element={<CampaignPage />} />
           <Route path="/telescope/forms" element={<FormsPage />} />
           <Route path="/telescope/forms/new" element={<FormPage />} />
           <Route path="/telescope/forms/:id" element={<FormPage />} />

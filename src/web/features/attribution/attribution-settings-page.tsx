@@ -12,7 +12,7 @@ import {
 } from '@mantine/core'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
-import { patchData, postData } from '../../api/client.ts'
+import { patchData } from '../../api/client.ts'
 import { ErrorAlert } from '../../components/error-alert.tsx'
 import { formatDateTime } from '../../components/format.ts'
 import { LoadingRows } from '../../components/loading-rows.tsx'
@@ -23,12 +23,11 @@ import { useMe } from '../shell/me-context.tsx'
 import {
   type AttributionModel,
   type AttributionSettings,
-  type AttributionStatus,
-  attributionKeys,
   type MilestoneWeights,
   modelNames,
   useAttributionSettings,
   useAttributionStatus,
+  useRecomputeAttribution,
 } from './attribution-api.ts'
 
 const weightLabels: Record<keyof MilestoneWeights, string> = {
@@ -77,15 +76,8 @@ export function AttributionSettingsPage() {
 
 /** When the credits were last computed, and a button to recompute them now. */
 function RecomputeSection({ canManage }: { canManage: boolean }) {
-  const queryClient = useQueryClient()
   const status = useAttributionStatus()
-  const recompute = useMutation({
-    mutationFn: () => postData<AttributionStatus>('/api/v1/attribution/recompute', {}),
-    onSuccess: async () => {
-      notifySuccess('Recompute queued: the credits are updated in a few seconds.')
-      await queryClient.invalidateQueries({ queryKey: attributionKeys.status })
-    },
-  })
+  const recompute = useRecomputeAttribution()
   const data = status.data
   const busy = data?.status === 'queued' || data?.status === 'running'
   return (

@@ -17,7 +17,7 @@ const campaignList: ListConfig<Campaign> = {
   noun: { one: 'campaign', many: 'campaigns' },
   defaultSort: '-startsOn',
   rowName: (c) => c.name,
-  rowHref: () => undefined,
+  rowHref: (c) => `/telescope/campaigns/${encodeURIComponent(c.id)}`,
   emptyHint:
     'Campaigns come from the API (POST /api/v1/campaigns) or an import (Settings → Import); their touches and costs feed attribution.',
   columns: [
