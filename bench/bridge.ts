@@ -270,7 +270,7 @@ export async function benchBridge(
   }
 }
 
-async function timedGet(base: string, headers: Record<string, string>, path: string) {
+export async function timedGet(base: string, headers: Record<string, string>, path: string) {
   const start = performance.now()
   const response = await fetch(`${base}${path}`, { headers })
   const text = await response.text()
@@ -306,7 +306,7 @@ async function alignmentVolume(base: string, headers: Record<string, string>) {
  * An admin API key of the demo workspace, made as its admin would: sign in with the demo login,
  * then create the key (the session cookie and the CSRF token travel as in the web app).
  */
-async function demoApiKey(base: string, workspaceId: string): Promise<string> {
+export async function demoApiKey(base: string, workspaceId: string): Promise<string> {
   const admin = demoLogins.find((login) => login.role === 'admin')
   if (!admin) throw new Error('The demo has no admin login')
   const call = browserSession(base)

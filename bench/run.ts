@@ -1,4 +1,5 @@
 import { benchAttribution } from './attribution.ts'
+import { benchAttributionProduct } from './attribution-product.ts'
 import { benchBridge } from './bridge.ts'
 import { benchContactsList } from './contacts-list.ts'
 import { benchDuplicates } from './duplicates.ts'
@@ -29,6 +30,7 @@ const benchmarks: Record<string, () => Promise<BenchReport>> = {
   model: () => benchModel(),
   predictive: () => benchPredictive(),
   attribution: () => benchAttribution(),
+  'attribution-product': () => benchAttributionProduct(),
 }
 
 stopChildrenOnSignal()
