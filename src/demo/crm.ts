@@ -189,6 +189,14 @@ export const demoCampaigns = [
   ['Student robotics challenge', 'organic_social', 'sponsorship'],
 ] as const
 
+/**
+ * The programme whose latest round spends far more than any other and wins almost nothing back
+ * (issue 12's planted truth: negative ROI under every attribution model; see crm-journeys.ts).
+ */
+export const costlyProgramme = 'Cobot launch'
+/** Its latest round's budget, spent month by month like any campaign's: $800k (others ≤ $120k). */
+const costlyBudget = 80_000_000
+
 function pickWeighted<T>(rng: SeededRandom, items: readonly (readonly [T, number])[]): T {
   const total = items.reduce((s, [, w]) => s + w, 0)
   let r = rng.next() * total
@@ -216,6 +224,10 @@ export function seasonalDate(rng: SeededRandom, from: number, to: number): Date 
     const t = from + rng.next() * (to - from)
     if (rng.next() * 1.3 < (monthWeight[new Date(t).getUTCMonth()] ?? 1)) return new Date(t)
   }
+}
+
+function budgetOf(programme: string, round: number, drawn: number): number {
+  return programme === costlyProgramme && round === 1 ? costlyBudget : drawn
 }
 
 async function insertInChunks<T extends keyof DB & string>(
@@ -261,7 +273,8 @@ export async function seedCrm(db: Kysely<DB>, people: DemoPeople) {
         type,
         startsOn: new Date(startsAt).toISOString().slice(0, 10),
         endsOn: new Date(Math.min(startsAt + length, end)).toISOString().slice(0, 10),
-        budget: rng.int(20, 120) * 100_000,
+        // Drawn for every campaign, so the generator's later draws stay as they were.
+        budget: budgetOf(name, round, rng.int(20, 120) * 100_000),
         currency: 'USD',
         utmCampaigns: [utm],
         goalLeads: rng.int(100, 600),

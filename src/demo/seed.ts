@@ -1,5 +1,6 @@
 import { hashPassword } from 'better-auth/crypto'
 import { type Kysely, sql } from 'kysely'
+import { recomputeAttribution } from '../server/attribution/recompute.ts'
 import type { Database } from '../server/db/database.ts'
 import type { DB, Role } from '../server/db/schema.ts'
 import { seedCrm } from './crm.ts'
@@ -7,6 +8,7 @@ import { plantDuplicates } from './crm-duplicates.ts'
 import { plantFeedback } from './crm-feedback.ts'
 import { plantForms } from './crm-forms.ts'
 import { plantHandoffs } from './crm-handoffs.ts'
+import { plantJourneys } from './crm-journeys.ts'
 import { plantPredictiveModel } from './crm-predictive.ts'
 import { plantEngagement, plantProductFit, plantScores, plantScoringRules } from './crm-scores.ts'
 import { plantTracking } from './crm-tracking.ts'
@@ -65,6 +67,8 @@ const lastNames = [
   'Rossi',
 ]
 const teamNames = ['Enterprise', 'Mid-Market', 'SMB'] as const
+/** Mixed into the seed for the attribution journeys' own generator. */
+const journeysSeed = 0x12_0c_a7
 
 export interface DemoOptions {
   seed: number
@@ -250,6 +254,14 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
       },
     })
     const engagement = await plantEngagement(trx, { workspaceId, rng, asOf: options.asOf })
+    // Attribution's planted truths (issue 12): the marketing touches of every account's journey.
+    // Their own generator, derived from the seed, so every draw above and below stays as it was;
+    // before scoring, so the scores and the predictive model count these touches too.
+    const journeys = await plantJourneys(trx, {
+      workspaceId,
+      rng: new SeededRandom(options.seed ^ journeysSeed),
+      asOf: options.asOf,
+    })
     const scores = await plantScores(trx, { workspaceId, asOf: options.asOf })
     // Predictive scoring (issue 10): the model trained on this history, every contact scored.
     const predictive = await plantPredictiveModel(trx, { workspaceId, asOf: options.asOf })
@@ -262,6 +274,7 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
       ...rules,
       ...fit,
       ...engagement,
+      ...journeys,
       ...scores,
       ...predictive,
     }
@@ -269,6 +282,10 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
   // Fresh tables have no statistics until autovacuum gets to them; without them the planner
   // guesses one row everywhere and picks poor plans for the first minutes of the demo.
   await sql`analyze`.execute(db)
+  // Every attribution model computed at once (as the worker's full recompute would), so the
+  // reports show credits on the first visit; it leaves the workspace's run idle and finished.
+  // After the commit: the recompute writes in a transaction of its own.
+  await recomputeAttribution(db, result.workspaceId)
   return result
 }
 

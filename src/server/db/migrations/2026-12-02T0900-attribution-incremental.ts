@@ -8,6 +8,7 @@ import { type Kysely, sql } from 'kysely'
 // - attribution_contributions: each subject's share of the rollups per conversion kind
 //   ([model, month, kind, channel, campaign id, conversions, revenue] rows), which the incremental
 //   run subtracts before adding the subject's new share.
+// Rows of a workspace being deleted (its cascade) queue nothing.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table attribution_queue (
@@ -33,6 +34,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         coalesce(n.contact_id, n.account_id)
       from new_rows n
       where coalesce(n.contact_id, n.account_id) is not null and (tg_op = 'UPDATE' or not n.is_bot)
+        and exists (select 1 from workspaces w where w.id = n.workspace_id)
       on conflict do nothing;
       return null;
     end $$;
@@ -44,6 +46,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         coalesce(o.contact_id, o.account_id)
       from old_rows o
       where coalesce(o.contact_id, o.account_id) is not null
+        and exists (select 1 from workspaces w where w.id = o.workspace_id)
       on conflict do nothing;
       return null;
     end $$;
@@ -64,6 +67,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     begin
       insert into attribution_queue (workspace_id, subject, id)
       select distinct n.workspace_id, 'deal', n.deal_id from new_rows n
+      where exists (select 1 from workspaces w where w.id = n.workspace_id)
       on conflict do nothing;
       return null;
     end $$;
@@ -71,6 +75,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     begin
       insert into attribution_queue (workspace_id, subject, id)
       select distinct o.workspace_id, 'deal', o.deal_id from old_rows o
+      where exists (select 1 from workspaces w where w.id = o.workspace_id)
       on conflict do nothing;
       return null;
     end $$;
@@ -88,6 +93,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     begin
       insert into attribution_queue (workspace_id, subject, id)
       select distinct n.workspace_id, 'deal', n.id from new_rows n
+      where exists (select 1 from workspaces w where w.id = n.workspace_id)
       on conflict do nothing;
       return null;
     end $$;
@@ -99,6 +105,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       where (o.stage_id, o.amount, o.currency, o.account_id, o.created_at, o.closed_at, o.deleted_at)
         is distinct from
         (n.stage_id, n.amount, n.currency, n.account_id, n.created_at, n.closed_at, n.deleted_at)
+        and exists (select 1 from workspaces w where w.id = n.workspace_id)
       on conflict do nothing;
       return null;
     end $$;
@@ -113,7 +120,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     begin
       insert into attribution_queue (workspace_id, subject, id)
       select distinct n.workspace_id, 'contact', n.record_id from new_rows n
-      where n.entity = 'contact'
+      where n.entity = 'contact' and exists (select 1 from workspaces w where w.id = n.workspace_id)
       on conflict do nothing;
       return null;
     end $$;
@@ -135,6 +142,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       where changed.id is not null
         and (o.account_id, o.lead_creation_touchpoint_id, o.deleted_at, o.merged_into)
           is distinct from (n.account_id, n.lead_creation_touchpoint_id, n.deleted_at, n.merged_into)
+        and exists (select 1 from workspaces w where w.id = n.workspace_id)
       on conflict do nothing;
       return null;
     end $$;
