@@ -145,8 +145,11 @@ function touchIndex(facts: AttributionFacts, settings: AttributionSettings) {
     byContact.set(id, creditableTouches(touches, options))
   }
   const byAccount = new Map<string, TouchFact[]>()
-  const add = (accountId: string, touches: readonly TouchFact[]) =>
-    byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), ...touches])
+  const add = (accountId: string, touches: readonly TouchFact[]) => {
+    const list = byAccount.get(accountId)
+    if (list) for (const touch of touches) list.push(touch)
+    else byAccount.set(accountId, [...touches])
+  }
   for (const contact of facts.contacts) {
     const touches = byContact.get(contact.id)
     if (contact.accountId && touches) add(contact.accountId, touches)
