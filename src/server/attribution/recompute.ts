@@ -6,6 +6,7 @@ import {
   type Contribution,
   type CreditRow,
   computeAttribution,
+  type RollupRow,
 } from './compute.ts'
 import { loadAttributionFacts } from './facts.ts'
 import { loadAttributionSettings } from './settings.ts'
@@ -28,30 +29,32 @@ export async function lockAttribution(trx: Transaction<DB>, workspaceId: string)
   )
 }
 
+/** Rows per INSERT … SELECT FROM unnest(arrays): one statement carries each column as an array. */
+const unnestBatch = 20_000
+
+function batches<T>(rows: readonly T[]): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < rows.length; i += unnestBatch) out.push(rows.slice(i, i + unnestBatch))
+  return out
+}
+
 export async function insertCredits(
   trx: Transaction<DB>,
   workspaceId: string,
   credits: CreditRow[],
 ) {
-  for (const rows of chunks(credits)) {
-    await trx
-      .insertInto('attributionCredits')
-      .values(
-        rows.map((row) => ({
-          workspaceId,
-          conversion: row.conversion,
-          subjectId: row.subjectId,
-          convertedAt: new Date(row.convertedAt),
-          kind: row.kind,
-          touchpointId: row.touchpointId,
-          touchAt: row.touchAt === null ? null : new Date(row.touchAt),
-          channel: row.channel,
-          campaignId: row.campaignId,
-          credit: row.credit,
-          revenue: row.revenue,
-        })),
-      )
-      .execute()
+  for (const rows of batches(credits)) {
+    await sql`
+      insert into attribution_credits (workspace_id, conversion, subject_id, converted_at, kind,
+        touchpoint_id, touch_at, channel, campaign_id, credit, revenue)
+      select ${workspaceId}, * from unnest(
+        ${rows.map((r) => r.conversion)}::text[], ${rows.map((r) => r.subjectId)}::uuid[],
+        ${rows.map((r) => new Date(r.convertedAt).toISOString())}::timestamptz[],
+        ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.touchpointId)}::uuid[],
+        ${rows.map((r) => (r.touchAt === null ? null : new Date(r.touchAt).toISOString()))}::timestamptz[],
+        ${rows.map((r) => r.channel)}::text[], ${rows.map((r) => r.campaignId)}::uuid[],
+        ${rows.map((r) => r.credit)}::float8[], ${rows.map((r) => r.revenue)}::int8[])
+    `.execute(trx)
   }
 }
 
@@ -60,28 +63,39 @@ export async function insertContributions(
   workspaceId: string,
   contributions: Contribution[],
 ) {
-  for (const rows of chunks(contributions)) {
-    await trx
-      .insertInto('attributionContributions')
-      .values(
-        rows.map((c) => ({
-          workspaceId,
-          subjectId: c.subjectId,
-          conversion: c.conversion,
-          rows: JSON.stringify(
-            c.rows.map((r) => [
-              r.model,
-              r.month,
-              r.kind,
-              r.channel,
-              r.campaignId,
-              r.conversions,
-              r.revenue,
-            ]),
-          ),
-        })),
-      )
-      .execute()
+  for (const rows of batches(contributions)) {
+    const json = rows.map((c) =>
+      JSON.stringify(
+        c.rows.map((r) => [
+          r.model,
+          r.month,
+          r.kind,
+          r.channel,
+          r.campaignId,
+          r.conversions,
+          r.revenue,
+        ]),
+      ),
+    )
+    await sql`
+      insert into attribution_contributions (workspace_id, subject_id, conversion, rows)
+      select ${workspaceId}, * from unnest(${rows.map((c) => c.subjectId)}::uuid[],
+        ${rows.map((c) => c.conversion)}::text[], ${json}::jsonb[])
+    `.execute(trx)
+  }
+}
+
+async function insertRollups(trx: Transaction<DB>, workspaceId: string, rollups: RollupRow[]) {
+  for (const rows of batches(rollups)) {
+    await sql`
+      insert into attribution_rollups (workspace_id, model, conversion, month, kind, channel,
+        campaign_id, conversions, revenue)
+      select ${workspaceId}, * from unnest(${rows.map((r) => r.model)}::text[],
+        ${rows.map((r) => r.conversion)}::text[], ${rows.map((r) => r.month)}::date[],
+        ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.channel)}::text[],
+        ${rows.map((r) => r.campaignId)}::uuid[], ${rows.map((r) => r.conversions)}::float8[],
+        ${rows.map((r) => r.revenue)}::int8[])
+    `.execute(trx)
   }
 }
 
@@ -105,12 +119,7 @@ async function store(
     .where('workspaceId', '=', workspaceId)
     .where('queuedAt', '<=', startedAt)
     .execute()
-  for (const rows of chunks(computed.rollups)) {
-    await trx
-      .insertInto('attributionRollups')
-      .values(rows.map((row) => ({ workspaceId, ...row })))
-      .execute()
-  }
+  await insertRollups(trx, workspaceId, computed.rollups)
   await insertContributions(trx, workspaceId, computed.contributions)
   await insertCredits(trx, workspaceId, computed.credits)
 }
