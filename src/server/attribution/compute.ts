@@ -81,37 +81,64 @@ export interface AttributionScope {
   dealIds: ReadonlySet<string>
 }
 
-/** Adds rollup amounts per subject and conversion, and sums them for the whole workspace. */
+/**
+ * Adds rollup amounts per subject and conversion, and sums them for the whole workspace. A subject
+ * converts once per kind, so within it a row is told apart by model and group: the touch's channel
+ * and campaign (`groupOf`), or the row kind for pending and no-touch rows. Nested maps rather than
+ * one string key per credit: this runs once per credit of every model.
+ */
 class Contributions {
-  private readonly bySubject = new Map<string, Map<string, RollupRow>>()
+  private readonly byKind = new Map<
+    ConversionKind,
+    Map<string, Map<string, Map<string, RollupRow>>>
+  >()
 
+  /** `row` is only read when the subject has no row of this model and group yet. */
   add(
     subjectId: string,
-    row: Omit<RollupRow, 'conversions' | 'revenue'>,
+    row: Readonly<Omit<RollupRow, 'conversions' | 'revenue'>>,
+    group: string,
     credit: number,
     value: number,
   ) {
-    const subjectKey = `${subjectId}|${row.conversion}`
-    let rows = this.bySubject.get(subjectKey)
+    let subjects = this.byKind.get(row.conversion)
+    if (!subjects) {
+      subjects = new Map()
+      this.byKind.set(row.conversion, subjects)
+    }
+    let models = subjects.get(subjectId)
+    if (!models) {
+      models = new Map()
+      subjects.set(subjectId, models)
+    }
+    let rows = models.get(row.model)
     if (!rows) {
       rows = new Map()
-      this.bySubject.set(subjectKey, rows)
+      models.set(row.model, rows)
     }
-    const key = rollupKey(row)
-    const sum = rows.get(key)
+    const sum = rows.get(group)
     if (sum) {
       sum.conversions += credit
       sum.revenue += value
-    } else rows.set(key, { ...row, conversions: credit, revenue: value })
+    } else rows.set(group, { ...row, conversions: credit, revenue: value })
   }
 
   contributions(): Contribution[] {
-    return [...this.bySubject].map(([key, rows]) => {
-      const [subjectId = '', conversion] = key.split('|')
-      return { subjectId, conversion: conversion as ConversionKind, rows: [...rows.values()] }
-    })
+    const out: Contribution[] = []
+    for (const [conversion, subjects] of this.byKind) {
+      for (const [subjectId, models] of subjects) {
+        const rows: RollupRow[] = []
+        for (const groups of models.values()) for (const row of groups.values()) rows.push(row)
+        out.push({ subjectId, conversion, rows })
+      }
+    }
+    return out
   }
 }
+
+/** A touch row's group within a subject's contribution: its channel and campaign. */
+const groupOf = (channel: string | null, campaignId: string | null) =>
+  `${channel ?? ''}|${campaignId ?? ''}`
 
 /** The identity of a rollup row: model, conversion, month, kind, channel and campaign. */
 export const rollupKey = (row: Omit<RollupRow, 'conversions' | 'revenue'>) =>
@@ -249,11 +276,11 @@ function addInfluence(
       const base = { conversion, month: monthOf(at), kind: 'touch' as const }
       for (const campaignId of campaigns) {
         const row = { ...base, model: 'influenced:campaign' as const, channel: null, campaignId }
-        into.add(deal.id, row, 1, deal.amount)
+        into.add(deal.id, row, groupOf(null, campaignId), 1, deal.amount)
       }
       for (const channel of channels) {
         const row = { ...base, model: 'influenced:channel' as const, channel, campaignId: null }
-        into.add(deal.id, row, 1, deal.amount)
+        into.add(deal.id, row, groupOf(channel, null), 1, deal.amount)
       }
     }
   }
@@ -274,8 +301,13 @@ export function computeAttribution(
 ): ComputedAttribution {
   const index = touchIndex(facts, settings)
   const touchTimes = new Map<string, number>()
+  const touchGroups = new Map<string, string>()
   for (const touches of [...index.byContact.values(), ...index.byAccount.values()]) {
-    for (const touch of touches) touchTimes.set(touch.id, touch.at)
+    for (const touch of touches) {
+      touchTimes.set(touch.id, touch.at)
+      if (!touchGroups.has(touch.id))
+        touchGroups.set(touch.id, groupOf(touch.channel, touch.campaignId))
+    }
   }
   const into = new Contributions()
   const credits: CreditRow[] = []
@@ -284,7 +316,21 @@ export function computeAttribution(
     const built = buildJourneys(kind, facts, index, options.scope)
     // Open deals' `won` is pending: only full path gives it credit (its touches' shares so far).
     const settled = built.journeys.filter((j) => !built.subjects.get(j.id)?.pendingOnly)
-    const conversionAt = new Map(built.journeys.map((j) => [j.id, j.conversion?.at ?? 0] as const))
+    const journeyFacts = new Map(
+      built.journeys.map((j) => {
+        const at = j.conversion?.at ?? 0
+        const subjectId = built.subjects.get(j.id)?.subjectId ?? ''
+        return [j.id, { at, month: monthOf(at), subjectId }] as const
+      }),
+    )
+    const rowTemplate: Omit<RollupRow, 'conversions' | 'revenue'> = {
+      model: 'linear',
+      conversion: kind,
+      month: '',
+      kind: 'touch',
+      channel: null,
+      campaignId: null,
+    }
     const kindWeights: { markov: Record<string, number>; shapley: Record<string, number> } = {
       markov: {},
       shapley: {},
@@ -303,17 +349,20 @@ export function computeAttribution(
         kindWeights[model] = fixed ?? result.channelWeights ?? {}
       }
       for (const credit of result.credits) {
-        const at = conversionAt.get(credit.journeyId) ?? 0
-        const subjectId = built.subjects.get(credit.journeyId)?.subjectId ?? ''
-        const row = {
-          model,
-          conversion: kind,
-          month: monthOf(at),
-          kind: credit.kind,
-          channel: credit.channel,
-          campaignId: credit.campaign,
-        }
-        into.add(subjectId, row, credit.credit, credit.value)
+        const journey = journeyFacts.get(credit.journeyId)
+        const at = journey?.at ?? 0
+        const subjectId = journey?.subjectId ?? ''
+        const group =
+          credit.kind === 'touch'
+            ? (touchGroups.get(credit.touchId ?? '') ?? groupOf(credit.channel, credit.campaign))
+            : credit.kind
+        // The row's fields are the same for every credit of the group: kept in a reused object.
+        rowTemplate.model = model
+        rowTemplate.month = journey?.month ?? monthOf(at)
+        rowTemplate.kind = credit.kind
+        rowTemplate.channel = credit.channel
+        rowTemplate.campaignId = credit.campaign
+        into.add(subjectId, rowTemplate, group, credit.credit, credit.value)
         if (model === settings.defaultModel) {
           credits.push({
             conversion: kind,
