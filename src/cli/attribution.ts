@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { attributePathCsv, type PathCsvResult } from '../domain/attribution/path-csv.ts'
 import { type PathModel, pathModels } from '../domain/attribution/paths.ts'
+import { separatorOption } from './options.ts'
 
 interface AttributionFlags {
   sep?: string
@@ -12,14 +13,7 @@ interface AttributionFlags {
   json: boolean
 }
 
-function parseSeparator(value: string): string {
-  if (value === '\\t' || value === 'tab') return '\t'
-  if (value.length !== 1) throw new InvalidArgumentError('one character (or \\t for tab)')
-  if (value === '"' || value === '\n' || value === '\r' || value === '>') {
-    throw new InvalidArgumentError('not a quote, a line break or ">"')
-  }
-  return value
-}
+const parseSeparator = separatorOption(['>'])
 
 function parseColumn(value: string): string {
   const name = value.trim()

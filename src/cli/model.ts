@@ -2,6 +2,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { type Evaluation, evaluateCsv } from '../domain/predictive/evaluate.ts'
+import { separatorOption } from './options.ts'
 
 interface EvaluateFlags {
   target: string
@@ -13,14 +14,7 @@ interface EvaluateFlags {
   json: boolean
 }
 
-function parseSeparator(value: string): string {
-  if (value === '\\t' || value === 'tab') return '\t'
-  if (value.length !== 1) throw new InvalidArgumentError('one character (or \\t for tab)')
-  if (value === '"' || value === '\n' || value === '\r') {
-    throw new InvalidArgumentError('not a quote or a line break')
-  }
-  return value
-}
+const parseSeparator = separatorOption([])
 
 function parseList(value: string, previous: string[]): string[] {
   const names = value
