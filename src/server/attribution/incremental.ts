@@ -146,9 +146,9 @@ export async function runIncrementalAttribution(db: Kysely<DB>, workspaceId: str
     // Never computed, or a full run is on its way: it will count these changes.
     if (!run?.finishedAt || run.status !== 'idle') return null
     const queued = await sql<QueueRow>`
-      delete from attribution_queue where (workspace_id, subject, id) in (
-        select workspace_id, subject, id from attribution_queue
-        where workspace_id = ${workspaceId} order by queued_at limit ${perRun})
+      delete from attribution_queue where ctid = any(array(
+        select ctid from attribution_queue
+        where workspace_id = ${workspaceId} order by queued_at limit ${perRun}))
       returning subject, id
     `.execute(trx)
     if (queued.rows.length === 0) return null
