@@ -315,18 +315,20 @@ export async function demoApiKey(base: string, workspaceId: string): Promise<str
   return createApiKey(call, workspaceId, 'bridge bench', 'admin')
 }
 
-/** Copies the workspace's records `copies` times, one set-based statement per table. */
+/** Copies the workspace's records (`tables`, default all) `copies` times, one statement per table. */
 export async function multiply(
   db: Database,
   workspaceId: string,
   copies: number,
   progress: Progress,
+  tables?: readonly string[],
 ) {
+  const specs = tables ? copied.filter((spec) => tables.includes(spec.table)) : copied
   if (copies === 0) {
-    for (const { table } of copied) progress.tick(`${table}: no copies`)
+    for (const { table } of specs) progress.tick(`${table}: no copies`)
     return
   }
-  for (const spec of copied) {
+  for (const spec of specs) {
     progress.update(`copying ${spec.table} × ${copies}`)
     const start = performance.now()
     const columns = await sql<{ name: string }>`
