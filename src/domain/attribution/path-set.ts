@@ -57,6 +57,15 @@ export class PathSetBuilder {
     this.values.push(0)
   }
 
+  /** Adds a path of channel indexes (from `channelIndex`) of value 0. */
+  addIndexes(steps: readonly number[], conversions: number, nulls: number): void {
+    for (const step of steps) this.steps.push(step)
+    this.offsets.push(this.steps.length)
+    this.conversions.push(conversions)
+    this.nulls.push(nulls)
+    this.values.push(0)
+  }
+
   get size(): number {
     return this.conversions.length
   }
