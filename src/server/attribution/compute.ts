@@ -291,6 +291,8 @@ export interface ComputeOptions {
   scope?: AttributionScope
   /** Data-driven weights to use instead of learning them (the last full run's). */
   weights?: ComputedAttribution['weights']
+  /** Only these conversion kinds; all when absent. */
+  kinds?: readonly ConversionKind[]
 }
 
 /** Attributes every conversion kind under every model with the workspace's settings. */
@@ -312,7 +314,7 @@ export function computeAttribution(
   const into = new Contributions()
   const credits: CreditRow[] = []
   const weights: ComputedAttribution['weights'] = {}
-  for (const kind of conversionKinds) {
+  for (const kind of options.kinds ?? conversionKinds) {
     const built = buildJourneys(kind, facts, index, options.scope)
     // Open deals' `won` is pending: only full path gives it credit (its touches' shares so far).
     const settled = built.journeys.filter((j) => !built.subjects.get(j.id)?.pendingOnly)

@@ -115,6 +115,26 @@ describe('attribution recompute over the workspace’s journeys', () => {
     )
   })
 
+  it('recomputes only the conversion kinds asked for, keeping the others', async () => {
+    const won = await rollup('w_shaped', 'won')
+    const leads = await rollup('first_touch', 'lead_created')
+    expect(Object.keys(won).length).toBeGreaterThan(0)
+    await t.ctx.db
+      .deleteFrom('attributionRollups')
+      .where('workspaceId', '=', workspaceId)
+      .where('conversion', 'in', ['won', 'mql'])
+      .execute()
+    await recomputeAttribution(t.ctx.db, workspaceId, { kinds: ['won'] })
+    expect(await rollup('w_shaped', 'won')).toEqual(won)
+    expect(await rollup('last_touch', 'mql')).toEqual({})
+    expect(await rollup('first_touch', 'lead_created')).toEqual(leads)
+    await expect(
+      recomputeAttribution(t.ctx.db, workspaceId, { kinds: ['signup' as 'won'] }),
+    ).rejects.toThrow('unknown conversion signup')
+    await recomputeAttribution(t.ctx.db, workspaceId)
+    expect(await rollup('last_touch', 'mql')).toEqual({ email: { conversions: 1, revenue: 0 } })
+  })
+
   it('follows the workspace’s lookback window', async () => {
     const patch = await admin.request({
       method: 'PATCH',

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely'
+import { type ConversionKind, conversionKinds } from '../../domain/attribution/types.ts'
 import type { DB } from '../db/schema.ts'
 import {
   type ComputedAttribution,
@@ -9,6 +10,16 @@ import {
   type RollupRow,
 } from './compute.ts'
 import { loadAttributionFacts } from './facts.ts'
+
+/** The stored weights of the last run (jsonb, or its text), as computed ones. */
+function parseWeights(stored: unknown): ComputedAttribution['weights'] {
+  if (stored === null || stored === undefined) return {}
+  const value = typeof stored === 'string' ? JSON.parse(stored) : stored
+  return typeof value === 'object' && value !== null
+    ? (value as ComputedAttribution['weights'])
+    : {}
+}
+
 import { loadAttributionSettings } from './settings.ts'
 
 const batch = 2_000
@@ -99,26 +110,34 @@ async function insertRollups(trx: Transaction<DB>, workspaceId: string, rollups:
   }
 }
 
-/** Replaces the workspace's rollups, contributions and default-model credits. */
+/** Replaces the workspace's rollups, contributions and default-model credits of these kinds. */
 async function store(
   trx: Transaction<DB>,
   workspaceId: string,
   computed: ComputedAttribution,
   startedAt: Date,
+  kinds: readonly ConversionKind[],
 ) {
   for (const table of [
     'attributionRollups',
     'attributionCredits',
     'attributionContributions',
   ] as const) {
-    await trx.deleteFrom(table).where('workspaceId', '=', workspaceId).execute()
+    await trx
+      .deleteFrom(table)
+      .where('workspaceId', '=', workspaceId)
+      .where('conversion', 'in', [...kinds])
+      .execute()
   }
-  // Changes made before this run read the records are counted; later ones wait in the queue.
-  await trx
-    .deleteFrom('attributionQueue')
-    .where('workspaceId', '=', workspaceId)
-    .where('queuedAt', '<=', startedAt)
-    .execute()
+  // Changes made before this run read the records are counted; later ones wait in the queue (a
+  // run of some kinds only leaves it: the other kinds have not seen those changes).
+  if (kinds.length === conversionKinds.length) {
+    await trx
+      .deleteFrom('attributionQueue')
+      .where('workspaceId', '=', workspaceId)
+      .where('queuedAt', '<=', startedAt)
+      .execute()
+  }
   await insertRollups(trx, workspaceId, computed.rollups)
   await insertContributions(trx, workspaceId, computed.contributions)
   await insertCredits(trx, workspaceId, computed.credits)
@@ -128,25 +147,40 @@ async function store(
  * Recomputes every model for every conversion kind of a workspace from its records and stores the
  * result (issue 12, the full recompute): rollups of every model, each subject's contribution to
  * them, credits per touch of the default model. `options.weights` fixes the data-driven weights
- * (tests compare the incremental run with a full one under the same weights).
+ * (tests compare the incremental run with a full one under the same weights); `options.kinds`
+ * recomputes only those conversion kinds and keeps the others' rows and weights.
  */
 export async function recomputeAttribution(
   db: Kysely<DB>,
   workspaceId: string,
-  options: Pick<ComputeOptions, 'weights'> = {},
+  options: Pick<ComputeOptions, 'weights' | 'kinds'> = {},
 ) {
+  const kinds = options.kinds ?? conversionKinds
+  for (const kind of kinds) {
+    if (!(conversionKinds as readonly string[]).includes(kind)) {
+      throw new RangeError(`unknown conversion ${kind}; use one of ${conversionKinds.join(', ')}`)
+    }
+  }
   return db.transaction().execute(async (trx) => {
     await lockAttribution(trx, workspaceId)
     const startedAt = new Date()
     const settings = await loadAttributionSettings(trx, workspaceId)
     const facts = await loadAttributionFacts(trx, workspaceId)
-    const computed = computeAttribution(facts, settings, options)
-    await store(trx, workspaceId, computed, startedAt)
+    const computed = computeAttribution(facts, settings, { ...options, kinds })
+    await store(trx, workspaceId, computed, startedAt, kinds)
+    const previous =
+      kinds.length === conversionKinds.length
+        ? undefined
+        : await trx
+            .selectFrom('attributionRuns')
+            .select('weights')
+            .where('workspaceId', '=', workspaceId)
+            .executeTakeFirst()
     // The run's status belongs to the queue (runs.ts); this records what the computation found.
     const run = {
       finishedAt: new Date(),
       model: settings.defaultModel,
-      weights: JSON.stringify(computed.weights),
+      weights: JSON.stringify({ ...parseWeights(previous?.weights), ...computed.weights }),
       missingRates: facts.missingRates,
       error: null,
     }
