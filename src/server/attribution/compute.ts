@@ -1,4 +1,8 @@
-import { attribute } from '../../domain/attribution/engine.ts'
+import {
+  attributeColumns,
+  type JourneyColumns,
+  type TouchColumns,
+} from '../../domain/attribution/columnar.ts'
 import {
   type ContactFact,
   contactJourney,
@@ -8,10 +12,10 @@ import {
 } from '../../domain/attribution/journeys.ts'
 import {
   type AttributionModel,
-  attributionModels,
   type ConversionKind,
   conversionKinds,
   type Journey,
+  type Touch,
 } from '../../domain/attribution/types.ts'
 import type { AttributionFacts } from './facts.ts'
 import type { AttributionSettings } from './settings.ts'
@@ -286,6 +290,71 @@ function addInfluence(
   }
 }
 
+/**
+ * A kind's journeys as the columnar engine takes them: each journey's touches copied in time order
+ * (ties kept in their order), its milestones' positions, its conversion.
+ */
+function journeyColumns(journeys: readonly Journey[]) {
+  const list: Touch[] = []
+  const count = journeys.length
+  const columns: JourneyColumns = {
+    count,
+    order: new Int32Array(0),
+    from: new Int32Array(count),
+    to: new Int32Array(count),
+    conversionAt: new Float64Array(count),
+    value: new Float64Array(count),
+    pending: new Uint8Array(count),
+    lc: new Int32Array(count).fill(-1),
+    oc: new Int32Array(count).fill(-1),
+    cw: new Int32Array(count).fill(-1),
+  }
+  journeys.forEach((journey, j) => {
+    const from = list.length
+    const sorted = journey.touches
+      .map((touch, index) => ({ touch, index }))
+      .sort((a, b) => a.touch.at - b.touch.at || a.index - b.index)
+    for (const { touch } of sorted) {
+      const position = list.length
+      // A milestone flagged on several touches is the earliest of them (as in the engine).
+      for (const milestone of touch.milestones ?? []) {
+        const column =
+          milestone === 'LC'
+            ? columns.lc
+            : milestone === 'OC'
+              ? columns.oc
+              : milestone === 'CW'
+                ? columns.cw
+                : undefined
+        if (column && column[j] === -1) column[j] = position
+      }
+      list.push(touch)
+    }
+    columns.from[j] = from
+    columns.to[j] = list.length
+    columns.conversionAt[j] = journey.conversion?.at ?? Number.NaN
+    columns.value[j] = journey.conversion?.value ?? 0
+    columns.pending[j] = journey.conversion?.pending ? 1 : 0
+  })
+  columns.order = Int32Array.from(list, (_, i) => i)
+  const channels: string[] = []
+  const channelIndex = new Map<string, number>()
+  const touches: TouchColumns = {
+    at: Float64Array.from(list, (touch) => touch.at),
+    channel: Int32Array.from(list, (touch) => {
+      let index = channelIndex.get(touch.channel)
+      if (index === undefined) {
+        index = channels.length
+        channelIndex.set(touch.channel, index)
+        channels.push(touch.channel)
+      }
+      return index
+    }),
+    channels,
+  }
+  return { list, touches, journeys: columns }
+}
+
 export interface ComputeOptions {
   /** Only these subjects' journeys (the incremental recompute); all when absent. */
   scope?: AttributionScope
@@ -316,15 +385,12 @@ export function computeAttribution(
   const weights: ComputedAttribution['weights'] = {}
   for (const kind of options.kinds ?? conversionKinds) {
     const built = buildJourneys(kind, facts, index, options.scope)
-    // Open deals' `won` is pending: only full path gives it credit (its touches' shares so far).
-    const settled = built.journeys.filter((j) => !built.subjects.get(j.id)?.pendingOnly)
-    const journeyFacts = new Map(
-      built.journeys.map((j) => {
-        const at = j.conversion?.at ?? 0
-        const subjectId = built.subjects.get(j.id)?.subjectId ?? ''
-        return [j.id, { at, month: monthOf(at), subjectId }] as const
-      }),
-    )
+    const columns = journeyColumns(built.journeys)
+    const journeyFacts = built.journeys.map((j) => {
+      const at = j.conversion?.at ?? 0
+      const subjectId = built.subjects.get(j.id)?.subjectId ?? ''
+      return { at, month: monthOf(at), subjectId }
+    })
     const rowTemplate: Omit<RollupRow, 'conversions' | 'revenue'> = {
       model: 'linear',
       conversion: kind,
@@ -333,54 +399,48 @@ export function computeAttribution(
       channel: null,
       campaignId: null,
     }
-    const kindWeights: { markov: Record<string, number>; shapley: Record<string, number> } = {
-      markov: {},
-      shapley: {},
-    }
-    for (const model of attributionModels) {
-      const fixed =
-        model === 'markov' || model === 'shapley' ? options.weights?.[kind]?.[model] : undefined
-      const result = attribute(model === 'full_path' ? built.journeys : settled, {
-        model,
+    // Open deals' `won` is pending: only full path gives it credit (its touches' shares so far).
+    const result = attributeColumns(
+      columns.touches,
+      columns.journeys,
+      {
         lookbackDays: settings.lookbackDays,
         halfLifeDays: settings.halfLifeDays,
         customWeights: settings.customWeights,
-        ...(fixed ? { channelWeights: fixed } : {}),
-      })
-      if (model === 'markov' || model === 'shapley') {
-        kindWeights[model] = fixed ?? result.channelWeights ?? {}
-      }
-      for (const credit of result.credits) {
-        const journey = journeyFacts.get(credit.journeyId)
-        const at = journey?.at ?? 0
-        const subjectId = journey?.subjectId ?? ''
-        const group =
-          credit.kind === 'touch'
-            ? (touchGroups.get(credit.touchId ?? '') ?? groupOf(credit.channel, credit.campaign))
-            : credit.kind
+        channelWeights: options.weights?.[kind],
+      },
+      (model, j, index, creditKind, credit, value) => {
+        const journey = journeyFacts[j] as (typeof journeyFacts)[number]
+        const touch = index >= 0 ? columns.list[index] : undefined
+        const channel = touch?.channel ?? null
+        const campaignId = touch?.campaign ?? null
+        const group = touch
+          ? (touchGroups.get(touch.id) ?? groupOf(channel, campaignId))
+          : creditKind
         // The row's fields are the same for every credit of the group: kept in a reused object.
         rowTemplate.model = model
-        rowTemplate.month = journey?.month ?? monthOf(at)
-        rowTemplate.kind = credit.kind
-        rowTemplate.channel = credit.channel
-        rowTemplate.campaignId = credit.campaign
-        into.add(subjectId, rowTemplate, group, credit.credit, credit.value)
+        rowTemplate.month = journey.month
+        rowTemplate.kind = creditKind
+        rowTemplate.channel = channel
+        rowTemplate.campaignId = campaignId
+        into.add(journey.subjectId, rowTemplate, group, credit, value)
         if (model === settings.defaultModel) {
           credits.push({
             conversion: kind,
-            subjectId,
-            convertedAt: at,
-            kind: credit.kind,
-            touchpointId: credit.touchId,
-            touchAt: credit.touchId ? (touchTimes.get(credit.touchId) ?? null) : null,
-            channel: credit.channel,
-            campaignId: credit.campaign,
-            credit: credit.credit,
-            revenue: credit.value,
+            subjectId: journey.subjectId,
+            convertedAt: journey.at,
+            kind: creditKind,
+            touchpointId: touch?.id ?? null,
+            touchAt: touch ? (touchTimes.get(touch.id) ?? null) : null,
+            channel,
+            campaignId,
+            credit,
+            revenue: value,
           })
         }
-      }
-    }
+      },
+    )
+    const kindWeights = result.channelWeights
     weights[kind] = kindWeights
     if (kind === 'opportunity_created') addInfluence(into, facts, built, settings.lookbackDays)
   }
