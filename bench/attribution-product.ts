@@ -1,11 +1,9 @@
 import { cpus, loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
-import { Writable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { sql } from 'kysely'
-import { to as copyTo } from 'pg-copy-streams'
 import { seedDemo } from '../src/demo/seed.ts'
 import { recomputeAttribution } from '../src/server/attribution/recompute.ts'
+import { copySeconds as copyTouchesSeconds } from './attribution-10m.ts'
 import { demoApiKey, multiply, timedGet } from './bridge.ts'
 import { createProgress } from './progress.ts'
 import { type BenchReport, isMet, makeMetric } from './report.ts'
@@ -93,18 +91,7 @@ export async function benchAttributionProduct(): Promise<BenchReport> {
     const copySeconds: number[] = []
     const recomputeSeconds: number[] = []
     for (let run = 0; run < options.runs; run++) {
-      const client = await pool.connect()
-      try {
-        const start = performance.now()
-        const statement = `copy (select id, contact_id, account_id, occurred_at, channel, campaign_id from touchpoints where workspace_id = '${workspaceId}' and not is_bot) to stdout`
-        await pipeline(
-          client.query(copyTo(statement)),
-          new Writable({ write: (_chunk, _encoding, done) => done() }),
-        )
-        copySeconds.push((performance.now() - start) / 1000)
-      } finally {
-        client.release()
-      }
+      copySeconds.push(await copyTouchesSeconds(pool, workspaceId))
       const start = performance.now()
       await recomputeAttribution(db, workspaceId)
       recomputeSeconds.push((performance.now() - start) / 1000)

@@ -52,8 +52,14 @@ export function spawnManaged(
     stop: async (timeoutMs = 30_000) => {
       if (!running) return
       child.kill('SIGTERM')
-      const timer = sleep(timeoutMs).then(() => 'timeout' as const)
-      if ((await Promise.race([exited, timer])) === 'timeout') {
+      // The timer is cancelled once the child exits: it would hold the bench open for its length.
+      const cancel = new AbortController()
+      const timer = sleep(timeoutMs, 'timeout' as const, { signal: cancel.signal }).catch(
+        () => 'exited' as const,
+      )
+      const outcome = await Promise.race([exited, timer])
+      cancel.abort()
+      if (outcome === 'timeout') {
         child.kill('SIGKILL')
         await exited
       }

@@ -1,4 +1,5 @@
 import { benchAttribution } from './attribution.ts'
+import { benchAttribution10m } from './attribution-10m.ts'
 import { benchAttributionProduct } from './attribution-product.ts'
 import { benchBridge } from './bridge.ts'
 import { benchContactsList } from './contacts-list.ts'
@@ -31,6 +32,7 @@ const benchmarks: Record<string, () => Promise<BenchReport>> = {
   predictive: () => benchPredictive(),
   attribution: () => benchAttribution(),
   'attribution-product': () => benchAttributionProduct(),
+  'attribution-10m': () => benchAttribution10m(),
 }
 
 stopChildrenOnSignal()
