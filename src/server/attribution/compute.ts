@@ -17,7 +17,7 @@ import {
   type Journey,
   type Touch,
 } from '../../domain/attribution/types.ts'
-import type { AttributionFacts } from './facts.ts'
+import type { AttributionFacts, DealRecord } from './facts.ts'
 import type { AttributionSettings } from './settings.ts'
 
 /**
@@ -77,7 +77,7 @@ export interface ComputedAttribution {
   >
 }
 
-const monthOf = (at: number) => `${new Date(at).toISOString().slice(0, 7)}-01`
+export const monthOf = (at: number) => `${new Date(at).toISOString().slice(0, 7)}-01`
 
 /** Which subjects to attribute: all (the full recompute), or those an incremental run changed. */
 export interface AttributionScope {
@@ -91,7 +91,7 @@ export interface AttributionScope {
  * and campaign (`groupOf`), or the row kind for pending and no-touch rows. Nested maps rather than
  * one string key per credit: this runs once per credit of every model.
  */
-class Contributions {
+export class Contributions {
   private readonly byKind = new Map<
     ConversionKind,
     Map<string, Map<string, Map<string, RollupRow>>>
@@ -141,8 +141,86 @@ class Contributions {
 }
 
 /** A touch row's group within a subject's contribution: its channel and campaign. */
-const groupOf = (channel: string | null, campaignId: string | null) =>
+export const groupOf = (channel: string | null, campaignId: string | null) =>
   `${channel ?? ''}|${campaignId ?? ''}`
+
+/** What recording a credit needs to know of touch `t` (the index the engine passes). */
+export interface TouchNames {
+  id(t: number): string
+  at(t: number): number
+  channel(t: number): string
+  campaign(t: number): string | null
+  /** `groupOf` its channel and campaign. */
+  group(t: number): string
+}
+
+/** Adds each credit to its subject's contribution, and keeps the default model's as credit rows. */
+export class CreditRecorder {
+  // The row's fields are the same for every credit of a group: kept in one reused object.
+  private readonly row: Omit<RollupRow, 'conversions' | 'revenue'> = {
+    model: 'linear',
+    conversion: 'won',
+    month: '',
+    kind: 'touch',
+    channel: null,
+    campaignId: null,
+  }
+  private readonly credits: CreditRow[] = []
+
+  constructor(
+    private readonly into: Contributions,
+    private readonly defaultModel: AttributionModel,
+    private readonly touches: TouchNames,
+  ) {}
+
+  /** The contributions (summed into rollups) and credits recorded, with the weights learned. */
+  result(weights: ComputedAttribution['weights']): ComputedAttribution {
+    const contributions = this.into.contributions()
+    return {
+      rollups: sumRollups(contributions.flatMap((c) => c.rows)),
+      contributions,
+      credits: this.credits,
+      weights,
+    }
+  }
+
+  /** Touch `t` (−1: a pending or no-touch row) earned `credit` and `value` of a subject's conversion. */
+  record(
+    conversion: ConversionKind,
+    model: AttributionModel,
+    subjectId: string,
+    convertedAt: number,
+    month: string,
+    t: number,
+    kind: RollupRow['kind'],
+    credit: number,
+    value: number,
+  ) {
+    const { row, touches } = this
+    const channel = t >= 0 ? touches.channel(t) : null
+    const campaignId = t >= 0 ? touches.campaign(t) : null
+    row.model = model
+    row.conversion = conversion
+    row.month = month
+    row.kind = kind
+    row.channel = channel
+    row.campaignId = campaignId
+    this.into.add(subjectId, row, t >= 0 ? touches.group(t) : kind, credit, value)
+    if (model !== this.defaultModel) return
+    this.credits.push({
+      conversion,
+      subjectId,
+      convertedAt,
+      kind,
+      touchpointId: t >= 0 ? touches.id(t) : null,
+      touchAt: t >= 0 ? touches.at(t) : null,
+      channel,
+      campaignId,
+      credit,
+      revenue: value,
+    })
+  }
+}
 
 /** The identity of a rollup row: model, conversion, month, kind, channel and campaign. */
 export const rollupKey = (row: Omit<RollupRow, 'conversions' | 'revenue'>) =>
@@ -252,17 +330,28 @@ function buildJourneys(
 
 const dayMs = 86_400_000
 
-/** Adds the deals each campaign and channel influenced (see `influenceRollups`). */
+/** When a deal converts for `kind` (opportunity created, won), for influence; null: it did not. */
+export function influenceAt(
+  deal: Pick<DealRecord, 'createdAt' | 'closedAt' | 'status'>,
+  kind: 'opportunity_created' | 'won',
+): number | null {
+  if (kind === 'opportunity_created') return deal.createdAt
+  return deal.status === 'won' ? (deal.closedAt ?? deal.createdAt) : null
+}
+
+/** Adds the deals each campaign and channel influenced (see `influenceRollups`) for `kind`. */
 function addInfluence(
   into: Contributions,
   facts: AttributionFacts,
   built: Built,
   lookbackDays: number,
+  kind: 'opportunity_created' | 'won',
 ) {
   const deals = new Map(facts.deals.map((deal) => [deal.id, deal] as const))
   for (const journey of built.journeys) {
     const deal = deals.get(built.subjects.get(journey.id)?.subjectId ?? '')
-    if (!deal || !journey.conversion) continue
+    const at = deal ? influenceAt(deal, kind) : null
+    if (!deal || at === null) continue
     const from = deal.createdAt - lookbackDays * dayMs
     const campaigns = new Set<string | null>()
     const channels = new Set<string>()
@@ -271,21 +360,14 @@ function addInfluence(
       campaigns.add(touch.campaign ?? null)
       channels.add(touch.channel)
     }
-    const wonAt = deal.status === 'won' ? (deal.closedAt ?? deal.createdAt) : null
-    for (const [conversion, at] of [
-      ['opportunity_created', deal.createdAt],
-      ['won', wonAt],
-    ] as const) {
-      if (at === null) continue
-      const base = { conversion, month: monthOf(at), kind: 'touch' as const }
-      for (const campaignId of campaigns) {
-        const row = { ...base, model: 'influenced:campaign' as const, channel: null, campaignId }
-        into.add(deal.id, row, groupOf(null, campaignId), 1, deal.amount)
-      }
-      for (const channel of channels) {
-        const row = { ...base, model: 'influenced:channel' as const, channel, campaignId: null }
-        into.add(deal.id, row, groupOf(channel, null), 1, deal.amount)
-      }
+    const base = { conversion: kind, month: monthOf(at), kind: 'touch' as const }
+    for (const campaignId of campaigns) {
+      const row = { ...base, model: 'influenced:campaign' as const, channel: null, campaignId }
+      into.add(deal.id, row, groupOf(null, campaignId), 1, deal.amount)
+    }
+    for (const channel of channels) {
+      const row = { ...base, model: 'influenced:channel' as const, channel, campaignId: null }
+      into.add(deal.id, row, groupOf(channel, null), 1, deal.amount)
     }
   }
 }
@@ -371,34 +453,25 @@ export function computeAttribution(
   options: ComputeOptions = {},
 ): ComputedAttribution {
   const index = touchIndex(facts, settings)
-  const touchTimes = new Map<string, number>()
-  const touchGroups = new Map<string, string>()
-  for (const touches of [...index.byContact.values(), ...index.byAccount.values()]) {
-    for (const touch of touches) {
-      touchTimes.set(touch.id, touch.at)
-      if (!touchGroups.has(touch.id))
-        touchGroups.set(touch.id, groupOf(touch.channel, touch.campaignId))
-    }
-  }
   const into = new Contributions()
-  const credits: CreditRow[] = []
+  let list: Touch[] = []
+  const recorder = new CreditRecorder(into, settings.defaultModel, {
+    id: (t) => (list[t] as Touch).id,
+    at: (t) => (list[t] as Touch).at,
+    channel: (t) => (list[t] as Touch).channel,
+    campaign: (t) => (list[t] as Touch).campaign ?? null,
+    group: (t) => groupOf((list[t] as Touch).channel, (list[t] as Touch).campaign ?? null),
+  })
   const weights: ComputedAttribution['weights'] = {}
   for (const kind of options.kinds ?? conversionKinds) {
     const built = buildJourneys(kind, facts, index, options.scope)
     const columns = journeyColumns(built.journeys)
+    list = columns.list
     const journeyFacts = built.journeys.map((j) => {
       const at = j.conversion?.at ?? 0
       const subjectId = built.subjects.get(j.id)?.subjectId ?? ''
       return { at, month: monthOf(at), subjectId }
     })
-    const rowTemplate: Omit<RollupRow, 'conversions' | 'revenue'> = {
-      model: 'linear',
-      conversion: kind,
-      month: '',
-      kind: 'touch',
-      channel: null,
-      campaignId: null,
-    }
     // Open deals' `won` is pending: only full path gives it credit (its touches' shares so far).
     const result = attributeColumns(
       columns.touches,
@@ -409,46 +482,26 @@ export function computeAttribution(
         customWeights: settings.customWeights,
         channelWeights: options.weights?.[kind],
       },
-      (model, j, index, creditKind, credit, value) => {
+      (model, j, t, creditKind, credit, value) => {
         const journey = journeyFacts[j] as (typeof journeyFacts)[number]
-        const touch = index >= 0 ? columns.list[index] : undefined
-        const channel = touch?.channel ?? null
-        const campaignId = touch?.campaign ?? null
-        const group = touch
-          ? (touchGroups.get(touch.id) ?? groupOf(channel, campaignId))
-          : creditKind
-        // The row's fields are the same for every credit of the group: kept in a reused object.
-        rowTemplate.model = model
-        rowTemplate.month = journey.month
-        rowTemplate.kind = creditKind
-        rowTemplate.channel = channel
-        rowTemplate.campaignId = campaignId
-        into.add(journey.subjectId, rowTemplate, group, credit, value)
-        if (model === settings.defaultModel) {
-          credits.push({
-            conversion: kind,
-            subjectId: journey.subjectId,
-            convertedAt: journey.at,
-            kind: creditKind,
-            touchpointId: touch?.id ?? null,
-            touchAt: touch ? (touchTimes.get(touch.id) ?? null) : null,
-            channel,
-            campaignId,
-            credit,
-            revenue: value,
-          })
-        }
+        recorder.record(
+          kind,
+          model,
+          journey.subjectId,
+          journey.at,
+          journey.month,
+          t,
+          creditKind,
+          credit,
+          value,
+        )
       },
     )
     const kindWeights = result.channelWeights
     weights[kind] = kindWeights
-    if (kind === 'opportunity_created') addInfluence(into, facts, built, settings.lookbackDays)
+    if (kind === 'opportunity_created' || kind === 'won') {
+      addInfluence(into, facts, built, settings.lookbackDays, kind)
+    }
   }
-  const contributions = into.contributions()
-  return {
-    rollups: sumRollups(contributions.flatMap((c) => c.rows)),
-    contributions,
-    credits,
-    weights,
-  }
+  return recorder.result(weights)
 }

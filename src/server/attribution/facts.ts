@@ -53,7 +53,6 @@ export async function loadAttributionFacts(
   const contactScope = scope
     ? sql`and (c.id = any(${scope.contactIds}::uuid[]) or c.account_id = any(${scope.accountIds}::uuid[]))`
     : sql``
-  const dealScope = scope ? sql`and d.id = any(${scope.dealIds}::uuid[])` : sql``
   const touchScope = scope
     ? sql`and (t.contact_id in (select c.id from contacts c
           where c.workspace_id = ${workspaceId} ${contactScope})
@@ -80,27 +79,6 @@ export async function loadAttributionFacts(
     order by c.id
   `.execute(db)
 
-  const dealRows = await sql<{
-    id: string
-    accountId: string | null
-    primaryContactId: string | null
-    createdAt: Date
-    closedAt: Date | null
-    isWon: boolean
-    isLost: boolean
-    amount: number
-    currency: string
-  }>`
-    select d.id, d.account_id, d.created_at, d.closed_at, s.is_won, s.is_lost, d.amount, d.currency,
-      (select dc.contact_id from deal_contacts dc
-        where dc.workspace_id = d.workspace_id and dc.deal_id = d.id
-        order by dc.is_primary desc, dc.contact_id limit 1) as primary_contact_id
-    from deals d
-    join stages s on s.workspace_id = d.workspace_id and s.id = d.stage_id
-    where d.workspace_id = ${workspaceId} and d.deleted_at is null ${dealScope}
-    order by d.id
-  `.execute(db)
-
   const touchRows = await sql<{
     id: string
     contactId: string | null
@@ -116,22 +94,7 @@ export async function loadAttributionFacts(
     order by t.occurred_at, t.id
   `.execute(db)
 
-  const { baseCurrency, rates } = await loadRates(db, workspaceId)
-  const missing = new Set<string>()
-  const deals: DealRecord[] = dealRows.rows.map((row) => {
-    const amount = Number(row.amount)
-    const sum = sumInBase([{ currency: row.currency, amount }], baseCurrency, rates)
-    for (const currency of sum.missing) missing.add(currency)
-    return {
-      id: row.id,
-      accountId: row.accountId,
-      primaryContactId: row.primaryContactId,
-      createdAt: row.createdAt.getTime(),
-      closedAt: ms(row.closedAt),
-      status: row.isWon ? 'won' : row.isLost ? 'lost' : 'open',
-      amount: sum.amountInBase ?? 0,
-    }
-  })
+  const { deals, baseCurrency, missingRates } = await loadDeals(db, workspaceId, scope?.dealIds)
   const touchesByContact = new Map<string, TouchFact[]>()
   const touchesByAccount = new Map<string, TouchFact[]>()
   for (const row of touchRows.rows) {
@@ -163,6 +126,56 @@ export async function loadAttributionFacts(
     touchesByContact,
     touchesByAccount,
     baseCurrency,
-    missingRates: [...missing].sort(),
+    missingRates,
   }
+}
+
+/**
+ * The workspace's live deals in id order, amounts in the base currency (a deal whose currency has
+ * no rate counts 0 and its currency is listed as missing); only `dealIds` when given.
+ */
+export async function loadDeals(
+  db: Kysely<DB>,
+  workspaceId: string,
+  dealIds?: readonly string[],
+): Promise<{ deals: DealRecord[]; baseCurrency: string; missingRates: string[] }> {
+  const dealScope = dealIds ? sql`and d.id = any(${dealIds}::uuid[])` : sql``
+  const dealRows = await sql<{
+    id: string
+    accountId: string | null
+    primaryContactId: string | null
+    createdAt: Date
+    closedAt: Date | null
+    isWon: boolean
+    isLost: boolean
+    amount: number
+    currency: string
+  }>`
+    select d.id, d.account_id, d.created_at, d.closed_at, s.is_won, s.is_lost, d.amount, d.currency,
+      (select dc.contact_id from deal_contacts dc
+        where dc.workspace_id = d.workspace_id and dc.deal_id = d.id
+        order by dc.is_primary desc, dc.contact_id limit 1) as primary_contact_id
+    from deals d
+    join stages s on s.workspace_id = d.workspace_id and s.id = d.stage_id
+    where d.workspace_id = ${workspaceId} and d.deleted_at is null ${dealScope}
+    order by d.id
+  `.execute(db)
+
+  const { baseCurrency, rates } = await loadRates(db, workspaceId)
+  const missing = new Set<string>()
+  const deals: DealRecord[] = dealRows.rows.map((row) => {
+    const amount = Number(row.amount)
+    const sum = sumInBase([{ currency: row.currency, amount }], baseCurrency, rates)
+    for (const currency of sum.missing) missing.add(currency)
+    return {
+      id: row.id,
+      accountId: row.accountId,
+      primaryContactId: row.primaryContactId,
+      createdAt: row.createdAt.getTime(),
+      closedAt: ms(row.closedAt),
+      status: row.isWon ? 'won' : row.isLost ? 'lost' : 'open',
+      amount: sum.amountInBase ?? 0,
+    }
+  })
+  return { deals, baseCurrency, missingRates: [...missing].sort() }
 }

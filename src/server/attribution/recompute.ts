@@ -1,15 +1,16 @@
-import { type Kysely, sql, type Transaction } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { type ConversionKind, conversionKinds } from '../../domain/attribution/types.ts'
+import { poolOf, withConnection } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
-import {
-  type ComputedAttribution,
-  type ComputeOptions,
-  type Contribution,
-  type CreditRow,
-  computeAttribution,
-  type RollupRow,
+import { groupTouches, loadAttributionColumns } from './columns.ts'
+import type {
+  ComputedAttribution,
+  ComputeOptions,
+  Contribution,
+  CreditRow,
+  RollupRow,
 } from './compute.ts'
-import { loadAttributionFacts } from './facts.ts'
+import { computeAttributionColumns } from './compute-columns.ts'
 
 /** The stored weights of the last run (jsonb, or its text), as computed ones. */
 function parseWeights(stored: unknown): ComputedAttribution['weights'] {
@@ -34,7 +35,7 @@ export function chunks<T>(rows: readonly T[]): T[][] {
  * Full and incremental runs of one workspace never overlap: each holds this lock for its whole
  * transaction, so an incremental run never mixes with a full run's replacement of every row.
  */
-export async function lockAttribution(trx: Transaction<DB>, workspaceId: string) {
+export async function lockAttribution(trx: Kysely<DB>, workspaceId: string) {
   await sql`select pg_advisory_xact_lock(hashtext('attribution'), hashtext(${workspaceId}))`.execute(
     trx,
   )
@@ -49,11 +50,7 @@ function batches<T>(rows: readonly T[]): T[][] {
   return out
 }
 
-export async function insertCredits(
-  trx: Transaction<DB>,
-  workspaceId: string,
-  credits: CreditRow[],
-) {
+export async function insertCredits(trx: Kysely<DB>, workspaceId: string, credits: CreditRow[]) {
   for (const rows of batches(credits)) {
     await sql`
       insert into attribution_credits (workspace_id, conversion, subject_id, converted_at, kind,
@@ -70,7 +67,7 @@ export async function insertCredits(
 }
 
 export async function insertContributions(
-  trx: Transaction<DB>,
+  trx: Kysely<DB>,
   workspaceId: string,
   contributions: Contribution[],
 ) {
@@ -96,7 +93,7 @@ export async function insertContributions(
   }
 }
 
-async function insertRollups(trx: Transaction<DB>, workspaceId: string, rollups: RollupRow[]) {
+async function insertRollups(trx: Kysely<DB>, workspaceId: string, rollups: RollupRow[]) {
   for (const rows of batches(rollups)) {
     await sql`
       insert into attribution_rollups (workspace_id, model, conversion, month, kind, channel,
@@ -112,7 +109,7 @@ async function insertRollups(trx: Transaction<DB>, workspaceId: string, rollups:
 
 /** Replaces the workspace's rollups, contributions and default-model credits of these kinds. */
 async function store(
-  trx: Transaction<DB>,
+  trx: Kysely<DB>,
   workspaceId: string,
   computed: ComputedAttribution,
   startedAt: Date,
@@ -161,12 +158,20 @@ export async function recomputeAttribution(
       throw new RangeError(`unknown conversion ${kind}; use one of ${conversionKinds.join(', ')}`)
     }
   }
-  return db.transaction().execute(async (trx) => {
+  // One connection for the whole transaction: its records arrive by binary COPY (columns.ts).
+  return withConnection(poolOf(db), async (trx, client) => {
+    await client.query('begin')
     await lockAttribution(trx, workspaceId)
     const startedAt = new Date()
     const settings = await loadAttributionSettings(trx, workspaceId)
-    const facts = await loadAttributionFacts(trx, workspaceId)
-    const computed = computeAttribution(facts, settings, { ...options, kinds })
+    const data = await loadAttributionColumns(trx, client, workspaceId, {
+      includeSales: settings.includeSalesTouches,
+      withStages: kinds.some((kind) => kind !== 'opportunity_created' && kind !== 'won'),
+    })
+    const computed = computeAttributionColumns(data, groupTouches(data), settings, {
+      ...options,
+      kinds,
+    })
     await store(trx, workspaceId, computed, startedAt, kinds)
     const previous =
       kinds.length === conversionKinds.length
@@ -181,7 +186,7 @@ export async function recomputeAttribution(
       finishedAt: new Date(),
       model: settings.defaultModel,
       weights: JSON.stringify({ ...parseWeights(previous?.weights), ...computed.weights }),
-      missingRates: facts.missingRates,
+      missingRates: data.missingRates,
       error: null,
     }
     await trx
@@ -189,6 +194,7 @@ export async function recomputeAttribution(
       .values({ workspaceId, startedAt, ...run })
       .onConflict((oc) => oc.column('workspaceId').doUpdateSet(run))
       .execute()
+    await client.query('commit')
     return { rollups: computed.rollups.length, credits: computed.credits.length }
   })
 }

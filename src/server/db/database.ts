@@ -16,6 +16,16 @@ export interface DatabaseHandle {
   close(): Promise<void>
 }
 
+/** The pool behind each Kysely of `openDatabase`, for work that needs a raw client (COPY). */
+const pools = new WeakMap<Kysely<DB>, pg.Pool>()
+
+/** The pool of a Kysely opened by `openDatabase` (not a transaction's or a connection's). */
+export function poolOf(db: Kysely<DB>): pg.Pool {
+  const pool = pools.get(db)
+  if (!pool) throw new Error('poolOf: this Kysely was not opened by openDatabase')
+  return pool
+}
+
 const plugins = () => [new CamelCasePlugin({ maintainNestedObjectKeys: true })]
 
 /** One pool and one Kysely per process; tables snake_case in SQL, camelCase in TypeScript. */
@@ -25,6 +35,7 @@ export function openDatabase(url: string, options: { max?: number } = {}): Datab
     // An idle client lost its connection (e.g. the server restarted); the pool replaces it.
   })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: plugins() })
+  pools.set(db, pool)
   return {
     db,
     pool,
