@@ -1,3 +1,4 @@
+import { endianness } from 'node:os'
 import type { Kysely } from 'kysely'
 import type pg from 'pg'
 import { lifecycleStages } from '../../domain/lifecycle.ts'
@@ -266,8 +267,47 @@ export interface TouchGroups {
   accountTo: Int32Array
 }
 
-/** Places touches with a key ≥ 0 at `offset` in `order`, grouped by key (counting sort). */
-function groupByKey(keys: Int32Array, groups: number, order: Int32Array, offset: number) {
+/**
+ * The touches' indexes by time to the millisecond, ties by index: each packed with its time in one
+ * 64-bit word (milliseconds since the earliest touch above, index in the low 24 bits) and sorted as
+ * numbers, natively. Null when that does not fit (over 2^24 touches, or 2^40 ms ≈ 34 years apart).
+ */
+function timeOrder(at: Float64Array): Int32Array | null {
+  const count = at.length
+  if (count >= 2 ** 24 || endianness() !== 'LE') return null
+  let min = Infinity
+  let max = -Infinity
+  for (let i = 0; i < count; i++) {
+    const time = at[i] as number
+    if (time < min) min = time
+    if (time > max) max = time
+  }
+  if (count > 0 && max - min >= 2 ** 40) return null
+  const keys = new BigUint64Array(count)
+  // Written as two 32-bit halves (little-endian words): no BigInt per touch.
+  const halves = new Uint32Array(keys.buffer)
+  for (let i = 0; i < count; i++) {
+    const ms = (at[i] as number) - min
+    halves[2 * i + 1] = Math.floor(ms / 256)
+    halves[2 * i] = ((ms % 256) * 2 ** 24 + i) >>> 0
+  }
+  keys.sort()
+  const order = new Int32Array(count)
+  for (let i = 0; i < count; i++) order[i] = (halves[2 * i] as number) & 0xffffff
+  return order
+}
+
+/**
+ * Places touches with a key ≥ 0 at `offset` in `order`, grouped by key (counting sort), each group
+ * in the order of `sequence` (all touches' indexes) when given.
+ */
+function groupByKey(
+  keys: Int32Array,
+  groups: number,
+  order: Int32Array,
+  offset: number,
+  sequence: Int32Array | null,
+) {
   const from = new Int32Array(groups)
   const to = new Int32Array(groups)
   for (let i = 0; i < keys.length; i++) {
@@ -281,7 +321,8 @@ function groupByKey(keys: Int32Array, groups: number, order: Int32Array, offset:
     to[g] = next
     next += size
   }
-  for (let i = 0; i < keys.length; i++) {
+  for (let k = 0; k < keys.length; k++) {
+    const i = sequence ? (sequence[k] as number) : k
     const key = keys[i] as number
     if (key < 0) continue
     const slot = to[key] as number
@@ -324,9 +365,11 @@ export function groupTouches(columns: AttributionColumns): TouchGroups {
     accountKey[i] =
       c < 0 ? (touches.account[i] as number) : c < contactCount ? (contactAccount[c] as number) : -1
   }
+  // Grouped in time order, only ties within a millisecond are left for the comparisons below.
+  const sequence = timeOrder(at)
   const order = new Int32Array(2 * touches.count)
-  const byContact = groupByKey(contact, columns.contacts.size, order, 0)
-  const byAccount = groupByKey(accountKey, columns.accounts.size, order, byContact.end)
+  const byContact = groupByKey(contact, columns.contacts.size, order, 0, sequence)
+  const byAccount = groupByKey(accountKey, columns.accounts.size, order, byContact.end, sequence)
   const byId = (a: number, b: number) => {
     for (let k = 0; k < 16; k++) {
       const d = (ids[16 * a + k] as number) - (ids[16 * b + k] as number)

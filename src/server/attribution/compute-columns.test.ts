@@ -249,4 +249,28 @@ describe('attribution over columns', () => {
     expect(objects.credits.some((c) => c.channel === 'sales')).toBe(false)
     expect(lines(columns)).toEqual(lines(objects))
   })
+
+  it('agrees when touches lie over 34 years apart (grouping falls back to comparisons)', async () => {
+    const contact = await t.ctx.db
+      .selectFrom('contacts')
+      .select(['id', 'accountId'])
+      .where('workspaceId', '=', workspaceId)
+      .where('accountId', 'is not', null)
+      .where('deletedAt', 'is', null)
+      .executeTakeFirstOrThrow()
+    await t.ctx.db
+      .insertInto('touchpoints')
+      .values({
+        workspaceId,
+        id: randomUUID(),
+        contactId: contact.id,
+        accountId: contact.accountId,
+        occurredAt: new Date('1985-02-03T04:05:06Z'),
+        type: 'page_view',
+        channel: 'direct',
+      })
+      .execute()
+    const { objects, columns } = await bothWays(defaultAttributionSettings)
+    expect(lines(columns)).toEqual(lines(objects))
+  })
 })

@@ -97,6 +97,13 @@ export class Contributions {
     Map<string, Map<string, Map<string, RollupRow>>>
   >()
 
+  /** The last subject added to (credits come journey by journey): its models, found once. */
+  private last: {
+    conversion: string
+    subjectId: string
+    models: Map<string, Map<string, RollupRow>>
+  } | null = null
+
   /** `row` is only read when the subject has no row of this model and group yet. */
   add(
     subjectId: string,
@@ -105,15 +112,22 @@ export class Contributions {
     credit: number,
     value: number,
   ) {
-    let subjects = this.byKind.get(row.conversion)
-    if (!subjects) {
-      subjects = new Map()
-      this.byKind.set(row.conversion, subjects)
-    }
-    let models = subjects.get(subjectId)
-    if (!models) {
-      models = new Map()
-      subjects.set(subjectId, models)
+    let models: Map<string, Map<string, RollupRow>> | undefined
+    const last = this.last
+    if (last && last.subjectId === subjectId && last.conversion === row.conversion) {
+      models = last.models
+    } else {
+      let subjects = this.byKind.get(row.conversion)
+      if (!subjects) {
+        subjects = new Map()
+        this.byKind.set(row.conversion, subjects)
+      }
+      models = subjects.get(subjectId)
+      if (!models) {
+        models = new Map()
+        subjects.set(subjectId, models)
+      }
+      this.last = { conversion: row.conversion, subjectId, models }
     }
     let rows = models.get(row.model)
     if (!rows) {
@@ -125,6 +139,43 @@ export class Contributions {
       sum.conversions += credit
       sum.revenue += value
     } else rows.set(group, { ...row, conversions: credit, revenue: value })
+  }
+
+  /**
+   * The sum of every subject's rows: rows of one conversion, month, model and group add up (the
+   * group strings are the maps' keys already, so no key is built per row).
+   */
+  rollups(): RollupRow[] {
+    const out: RollupRow[] = []
+    for (const subjects of this.byKind.values()) {
+      const byMonth = new Map<string, Map<string, Map<string, RollupRow>>>()
+      for (const models of subjects.values()) {
+        for (const [model, groups] of models) {
+          for (const [group, row] of groups) {
+            let byModel = byMonth.get(row.month)
+            if (!byModel) {
+              byModel = new Map()
+              byMonth.set(row.month, byModel)
+            }
+            let sums = byModel.get(model)
+            if (!sums) {
+              sums = new Map()
+              byModel.set(model, sums)
+            }
+            const sum = sums.get(group)
+            if (sum) {
+              sum.conversions += row.conversions
+              sum.revenue += row.revenue
+            } else {
+              const copy = { ...row }
+              sums.set(group, copy)
+              out.push(copy)
+            }
+          }
+        }
+      }
+    }
+    return out
   }
 
   contributions(): Contribution[] {
@@ -175,10 +226,9 @@ export class CreditRecorder {
 
   /** The contributions (summed into rollups) and credits recorded, with the weights learned. */
   result(weights: ComputedAttribution['weights']): ComputedAttribution {
-    const contributions = this.into.contributions()
     return {
-      rollups: sumRollups(contributions.flatMap((c) => c.rows)),
-      contributions,
+      rollups: this.into.rollups(),
+      contributions: this.into.contributions(),
       credits: this.credits,
       weights,
     }
@@ -225,20 +275,6 @@ export class CreditRecorder {
 /** The identity of a rollup row: model, conversion, month, kind, channel and campaign. */
 export const rollupKey = (row: Omit<RollupRow, 'conversions' | 'revenue'>) =>
   `${row.model}|${row.conversion}|${row.month}|${row.kind}|${row.channel ?? ''}|${row.campaignId ?? ''}`
-
-/** Sums rows with the same identity. */
-export function sumRollups(rows: Iterable<RollupRow>): RollupRow[] {
-  const sums = new Map<string, RollupRow>()
-  for (const row of rows) {
-    const key = rollupKey(row)
-    const sum = sums.get(key)
-    if (sum) {
-      sum.conversions += row.conversions
-      sum.revenue += row.revenue
-    } else sums.set(key, { ...row })
-  }
-  return [...sums.values()]
-}
 
 /** Each journey's subject (deal or contact id) and whether it is an open deal's pending `won`. */
 interface Built {

@@ -117,8 +117,10 @@ describe('attribution recompute over the workspace’s journeys', () => {
 
   it('recomputes only the conversion kinds asked for, keeping the others', async () => {
     const won = await rollup('w_shaped', 'won')
+    const influenced = await rollup('influenced:channel', 'won')
     const leads = await rollup('first_touch', 'lead_created')
     expect(Object.keys(won).length).toBeGreaterThan(0)
+    expect(Object.keys(influenced).length).toBeGreaterThan(0)
     await t.ctx.db
       .deleteFrom('attributionRollups')
       .where('workspaceId', '=', workspaceId)
@@ -126,6 +128,8 @@ describe('attribution recompute over the workspace’s journeys', () => {
       .execute()
     await recomputeAttribution(t.ctx.db, workspaceId, { kinds: ['won'] })
     expect(await rollup('w_shaped', 'won')).toEqual(won)
+    // Influence on wins is recounted with them (it once came only with opportunity_created).
+    expect(await rollup('influenced:channel', 'won')).toEqual(influenced)
     expect(await rollup('last_touch', 'mql')).toEqual({})
     expect(await rollup('first_touch', 'lead_created')).toEqual(leads)
     await expect(

@@ -13,10 +13,13 @@ function wordAt(buf: Uint8Array, at: number): number {
 }
 
 export class UuidIndex {
-  /** Four 32-bit words per numbered uuid. */
+  /** Four 32-bit words per numbered uuid, in number order. */
   private words = new Int32Array(4 * 1024)
-  /** Slot → number + 1 (0: empty); the table is a power of two, at most half full. */
-  private slots = new Int32Array(2048)
+  /**
+   * The hash table: five words per slot, the uuid's four and its number + 1 (0: empty), so that a
+   * lookup reads one place of memory. A power of two of slots, at most half full.
+   */
+  private table = new Int32Array(5 * 2048)
   size = 0
 
   private static hash(a: number, b: number, c: number, d: number): number {
@@ -28,14 +31,14 @@ export class UuidIndex {
   }
 
   private find(a: number, b: number, c: number, d: number, add: boolean): number {
-    const mask = this.slots.length - 1
+    const { table } = this
+    const mask = table.length / 5 - 1
     let slot = UuidIndex.hash(a, b, c, d) & mask
-    const { words, slots } = this
     for (;;) {
-      const entry = slots[slot] as number
+      const at = slot * 5
+      const entry = table[at + 4] as number
       if (entry === 0) break
-      const w = (entry - 1) * 4
-      if (words[w] === a && words[w + 1] === b && words[w + 2] === c && words[w + 3] === d) {
+      if (table[at] === a && table[at + 1] === b && table[at + 2] === c && table[at + 3] === d) {
         return entry - 1
       }
       slot = (slot + 1) & mask
@@ -48,28 +51,26 @@ export class UuidIndex {
       this.words = grown
     }
     this.words.set([a, b, c, d], number * 4)
-    slots[slot] = number + 1
-    if (this.size * 2 > slots.length) this.rehash()
+    table.set([a, b, c, d, number + 1], slot * 5)
+    if (this.size * 2 > table.length / 5) this.rehash()
     return number
   }
 
   private rehash() {
-    const slots = new Int32Array(this.slots.length * 2)
-    const mask = slots.length - 1
+    const table = new Int32Array(this.table.length * 2)
+    const mask = table.length / 5 - 1
     const { words } = this
     for (let n = 0; n < this.size; n++) {
       const w = n * 4
-      let slot =
-        UuidIndex.hash(
-          words[w] as number,
-          words[w + 1] as number,
-          words[w + 2] as number,
-          words[w + 3] as number,
-        ) & mask
-      while (slots[slot] !== 0) slot = (slot + 1) & mask
-      slots[slot] = n + 1
+      const a = words[w] as number
+      const b = words[w + 1] as number
+      const c = words[w + 2] as number
+      const d = words[w + 3] as number
+      let slot = UuidIndex.hash(a, b, c, d) & mask
+      while (table[slot * 5 + 4] !== 0) slot = (slot + 1) & mask
+      table.set([a, b, c, d, n + 1], slot * 5)
     }
-    this.slots = slots
+    this.table = table
   }
 
   /** The number of the 16-byte uuid at `buf[start]`, added when `add` and new; else −1. */
