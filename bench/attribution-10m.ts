@@ -58,7 +58,7 @@ const campaignsPerChannel = Array.from(
   (_, i) => Math.floor((options.campaigns - 1 - i) / campaignChannels) + 1,
 )
 
-interface World {
+export interface World {
   touches: number
   accounts: number
   contacts: number
@@ -291,7 +291,7 @@ async function addTouches({ db, setup, world, asOf }: Load, from: number, to: nu
  * from their definitions afterwards (the usual bulk load); empties the scoring and attribution
  * queues of the workspace, then VACUUM ANALYZE as autovacuum would. Answers where the time went.
  */
-async function generateWorld(tandem: BenchTandem, world: World, progress: Progress) {
+export async function generateWorld(tandem: BenchTandem, world: World, progress: Progress) {
   const { db, workspaceId } = tandem
   const now = new Date()
   const asOf = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))

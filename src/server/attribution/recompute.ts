@@ -1,15 +1,11 @@
 import { type Kysely, sql } from 'kysely'
+import type pg from 'pg'
 import { type ConversionKind, conversionKinds } from '../../domain/attribution/types.ts'
+import { copyRows } from '../db/copy-text.ts'
 import { poolOf, withConnection } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
 import { groupTouches, loadAttributionColumns } from './columns.ts'
-import type {
-  ComputedAttribution,
-  ComputeOptions,
-  Contribution,
-  CreditRow,
-  RollupRow,
-} from './compute.ts'
+import type { ComputedAttribution, ComputeOptions, Contribution, CreditRow } from './compute.ts'
 import { computeAttributionColumns } from './compute-columns.ts'
 
 /** The stored weights of the last run (jsonb, or its text), as computed ones. */
@@ -72,19 +68,7 @@ export async function insertContributions(
   contributions: Contribution[],
 ) {
   for (const rows of batches(contributions)) {
-    const json = rows.map((c) =>
-      JSON.stringify(
-        c.rows.map((r) => [
-          r.model,
-          r.month,
-          r.kind,
-          r.channel,
-          r.campaignId,
-          r.conversions,
-          r.revenue,
-        ]),
-      ),
-    )
+    const json = rows.map((c) => JSON.stringify(contributionJson(c)))
     await sql`
       insert into attribution_contributions (workspace_id, subject_id, conversion, rows)
       select ${workspaceId}, * from unnest(${rows.map((c) => c.subjectId)}::uuid[],
@@ -93,23 +77,17 @@ export async function insertContributions(
   }
 }
 
-async function insertRollups(trx: Kysely<DB>, workspaceId: string, rollups: RollupRow[]) {
-  for (const rows of batches(rollups)) {
-    await sql`
-      insert into attribution_rollups (workspace_id, model, conversion, month, kind, channel,
-        campaign_id, conversions, revenue)
-      select ${workspaceId}, * from unnest(${rows.map((r) => r.model)}::text[],
-        ${rows.map((r) => r.conversion)}::text[], ${rows.map((r) => r.month)}::date[],
-        ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.channel)}::text[],
-        ${rows.map((r) => r.campaignId)}::uuid[], ${rows.map((r) => r.conversions)}::float8[],
-        ${rows.map((r) => r.revenue)}::int8[])
-    `.execute(trx)
-  }
-}
+/** A contribution's rows as stored (jsonb): [model, month, kind, channel, campaign, conversions, revenue]. */
+export const contributionJson = (c: Contribution) =>
+  c.rows.map((r) => [r.model, r.month, r.kind, r.channel, r.campaignId, r.conversions, r.revenue])
 
-/** Replaces the workspace's rollups, contributions and default-model credits of these kinds. */
+/**
+ * Replaces the workspace's rollups, contributions and default-model credits of these kinds; the new
+ * rows go in by COPY on the run's connection (a full run writes hundreds of thousands).
+ */
 async function store(
   trx: Kysely<DB>,
+  client: pg.ClientBase,
   workspaceId: string,
   computed: ComputedAttribution,
   startedAt: Date,
@@ -135,9 +113,51 @@ async function store(
       .where('queuedAt', '<=', startedAt)
       .execute()
   }
-  await insertRollups(trx, workspaceId, computed.rollups)
-  await insertContributions(trx, workspaceId, computed.contributions)
-  await insertCredits(trx, workspaceId, computed.credits)
+  await copyRows(
+    client,
+    `copy attribution_rollups (workspace_id, model, conversion, month, kind, channel, campaign_id,
+      conversions, revenue) from stdin`,
+    computed.rollups.map((r) => [
+      workspaceId,
+      r.model,
+      r.conversion,
+      r.month,
+      r.kind,
+      r.channel,
+      r.campaignId,
+      r.conversions,
+      r.revenue,
+    ]),
+  )
+  await copyRows(
+    client,
+    'copy attribution_contributions (workspace_id, subject_id, conversion, rows) from stdin',
+    computed.contributions.map((c) => [
+      workspaceId,
+      c.subjectId,
+      c.conversion,
+      contributionJson(c),
+    ]),
+    200,
+  )
+  await copyRows(
+    client,
+    `copy attribution_credits (workspace_id, conversion, subject_id, converted_at, kind,
+      touchpoint_id, touch_at, channel, campaign_id, credit, revenue) from stdin`,
+    computed.credits.map((r) => [
+      workspaceId,
+      r.conversion,
+      r.subjectId,
+      new Date(r.convertedAt),
+      r.kind,
+      r.touchpointId,
+      r.touchAt === null ? null : new Date(r.touchAt),
+      r.channel,
+      r.campaignId,
+      r.credit,
+      r.revenue,
+    ]),
+  )
 }
 
 /**
@@ -172,7 +192,7 @@ export async function recomputeAttribution(
       ...options,
       kinds,
     })
-    await store(trx, workspaceId, computed, startedAt, kinds)
+    await store(trx, client, workspaceId, computed, startedAt, kinds)
     const previous =
       kinds.length === conversionKinds.length
         ? undefined

@@ -13,6 +13,7 @@ import { normalizeDomainKey } from '../../domain/duplicates.ts'
 import { parseEventDate, resolveEventTime } from '../../domain/event-time.ts'
 import { touchTypeOf } from '../../domain/touch-types.ts'
 import type { Channel, TouchpointType } from '../../domain/touchpoints.ts'
+import { jsonParam } from '../db/copy-text.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
 import { recomputeDealFit } from '../fit/recompute.ts'
@@ -21,7 +22,6 @@ import {
   claimMessageIds,
   copyTouchpointRows,
   insertTouchpointRows,
-  jsonParam,
   recordset,
 } from '../touchpoints/bulk.ts'
 import type { SpecMessage } from './spec.ts'

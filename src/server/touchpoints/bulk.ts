@@ -3,17 +3,13 @@ import { pipeline } from 'node:stream/promises'
 import { type Kysely, sql } from 'kysely'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
+import { copyValue, jsonParam } from '../db/copy-text.ts'
 import type { DB } from '../db/schema.ts'
 
 /**
  * The set-based writes of touchpoints shared by ingestion (/v1/*) and the touchpoints import: one
  * statement per batch, rows passed as one JSON parameter (snake_case keys; absent keys are null).
  */
-
-// PostgreSQL's text and jsonb cannot hold U+0000: it is dropped from what we store.
-export function jsonParam(value: unknown): string {
-  return JSON.stringify(value).replace(/((?:^|[^\\])(?:\\\\)*)\\u0000/g, '$1')
-}
 
 export const recordset = (rows: unknown[]) => sql`jsonb_to_recordset(${jsonParam(rows)}::jsonb)`
 
@@ -77,19 +73,6 @@ const touchpointColumns = [
   'message_id',
   'context',
 ] as const
-
-const copyEscapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' }
-
-/** One value in COPY's text format (NULL is \N; U+0000 dropped as everywhere else). */
-function copyValue(value: unknown): string {
-  if (value === null || value === undefined) return '\\N'
-  let text: string
-  if (typeof value === 'boolean') text = value ? 't' : 'f'
-  else if (value instanceof Date) text = value.toISOString()
-  else if (typeof value === 'object') text = jsonParam(value)
-  else text = String(value).replaceAll('\0', '')
-  return text.replace(/[\\\n\r\t]/g, (ch) => copyEscapes[ch] as string)
-}
 
 /**
  * Same rows as insertTouchpointRows, through COPY on the transaction's own connection: about half
