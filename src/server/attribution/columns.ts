@@ -351,19 +351,22 @@ function sortGroups(
 }
 
 /**
- * Groups the touches as journeys read them, in the order `loadAttributionFacts` and
+ * Groups the touches as journeys read them (per contact only those flagged in `contacts` when given), in the order `loadAttributionFacts` and
  * `computeAttribution` give them so that both compute the same: a contact's touches by time (to the
  * microsecond, then id); an account's by millisecond, then contact (in id order; the account's own
  * touches last), then microsecond and id.
  */
-export function groupTouches(columns: AttributionColumns): TouchGroups {
+export function groupTouches(columns: AttributionColumns, contacts?: Uint8Array): TouchGroups {
   const { touches, contactAccount, contactCount } = columns
-  const { at, micros, ids, contact } = touches
+  const { at, micros, ids } = touches
   const accountKey = new Int32Array(touches.count)
+  // Only the contacts asked for get their group (all when not said): deals' journeys need few.
+  const contact = contacts ? new Int32Array(touches.count) : touches.contact
   for (let i = 0; i < touches.count; i++) {
-    const c = contact[i] as number
+    const c = touches.contact[i] as number
     accountKey[i] =
       c < 0 ? (touches.account[i] as number) : c < contactCount ? (contactAccount[c] as number) : -1
+    if (contacts) contact[i] = c >= 0 && contacts[c] === 1 ? c : -1
   }
   // Grouped in time order, only ties within a millisecond are left for the comparisons below.
   const sequence = timeOrder(at)
@@ -378,7 +381,7 @@ export function groupTouches(columns: AttributionColumns): TouchGroups {
     return 0
   }
   const rank = (i: number) => {
-    const c = contact[i] as number
+    const c = touches.contact[i] as number
     return c < 0 ? 2 ** 31 : c
   }
   sortGroups(

@@ -8,7 +8,7 @@ import { makeRandom } from '../../domain/random.ts'
 import { poolOf, withConnection } from '../db/database.ts'
 import { groupTouches, loadAttributionColumns } from './columns.ts'
 import { type ComputedAttribution, computeAttribution, type RollupRow } from './compute.ts'
-import { computeAttributionColumns } from './compute-columns.ts'
+import { computeAttributionColumns, contactsRead } from './compute-columns.ts'
 import { loadAttributionFacts } from './facts.ts'
 import { type AttributionSettings, defaultAttributionSettings } from './settings.ts'
 
@@ -247,6 +247,25 @@ describe('attribution over columns', () => {
     }
     const { objects, columns } = await bothWays(settings)
     expect(objects.credits.some((c) => c.channel === 'sales')).toBe(false)
+    expect(lines(columns)).toEqual(lines(objects))
+  })
+
+  it('agrees for the deal conversions alone, touches grouped only for the contacts they read', async () => {
+    const kinds = ['opportunity_created', 'won'] as const
+    const facts = await loadAttributionFacts(t.ctx.db, workspaceId)
+    const objects = computeAttribution(facts, defaultAttributionSettings, { kinds })
+    const columns = await withConnection(poolOf(t.ctx.db), async (db, client) => {
+      const data = await loadAttributionColumns(db, client, workspaceId, {
+        includeSales: true,
+        withStages: false,
+      })
+      const read = contactsRead(data, kinds)
+      // Only primary contacts of deals without an account: far fewer than all contacts.
+      expect(read?.filter((flag) => flag === 1).length).toBeLessThan(data.contactCount / 2)
+      return computeAttributionColumns(data, groupTouches(data, read), defaultAttributionSettings, {
+        kinds,
+      })
+    })
     expect(lines(columns)).toEqual(lines(objects))
   })
 

@@ -180,6 +180,24 @@ function dealJourneys(
   return { columns, subjects }
 }
 
+/**
+ * The contacts whose touches `kinds` read: every contact for the contact conversions; for deals'
+ * only the primary contacts of deals without an account (groupTouches' `contacts`).
+ */
+export function contactsRead(
+  data: AttributionColumns,
+  kinds: readonly ConversionKind[],
+): Uint8Array | undefined {
+  if (kinds.some((kind) => kind !== 'opportunity_created' && kind !== 'won')) return undefined
+  const read = new Uint8Array(data.contacts.size)
+  for (const deal of data.deals) {
+    const c =
+      !deal.accountId && deal.primaryContactId ? data.contacts.of(deal.primaryContactId) : -1
+    if (c >= 0) read[c] = 1
+  }
+  return read
+}
+
 /** Reads of a touch's channel, campaign and group without a string per credit. */
 function touchNames(data: AttributionColumns) {
   const { touches, campaigns } = data

@@ -6,7 +6,7 @@ import { poolOf, withConnection } from '../db/database.ts'
 import type { DB } from '../db/schema.ts'
 import { groupTouches, loadAttributionColumns } from './columns.ts'
 import type { ComputedAttribution, ComputeOptions, Contribution, CreditRow } from './compute.ts'
-import { computeAttributionColumns } from './compute-columns.ts'
+import { computeAttributionColumns, contactsRead } from './compute-columns.ts'
 
 /** The stored weights of the last run (jsonb, or its text), as computed ones. */
 function parseWeights(stored: unknown): ComputedAttribution['weights'] {
@@ -188,7 +188,8 @@ export async function recomputeAttribution(
       includeSales: settings.includeSalesTouches,
       withStages: kinds.some((kind) => kind !== 'opportunity_created' && kind !== 'won'),
     })
-    const computed = computeAttributionColumns(data, groupTouches(data), settings, {
+    const groups = groupTouches(data, contactsRead(data, kinds))
+    const computed = computeAttributionColumns(data, groups, settings, {
       ...options,
       kinds,
     })
