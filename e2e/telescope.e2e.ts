@@ -138,6 +138,43 @@ describe('the Telescope in the browser', () => {
     expect(await axeViolations(page)).toEqual([])
   })
 
+  it("drills under another model into that model's own credits, per campaign rather than per touch", async () => {
+    await page.goto(`${e.baseUrl}/telescope?model=linear`)
+    await roiTable().getByRole('columnheader', { name: 'ROI, Linear' }).waitFor({ timeout: 30_000 })
+    const revenue = roiTable()
+      .locator('tbody tr')
+      .filter({ has: page.getByTestId('roi-campaign') })
+      .filter({ has: page.getByTestId('roi-revenue') })
+      .first()
+    const name = ((await revenue.getByTestId('roi-campaign').textContent()) ?? '').trim()
+    await revenue.getByTestId('roi-revenue').click()
+    await page
+      .getByTestId('credits-title')
+      .filter({ hasText: /— won, .+, Linear$/ })
+      .waitFor({ timeout: 30_000 })
+    expect(new URL(page.url()).searchParams.get('model')).toBe('linear')
+    await page.getByRole('alert').filter({ hasText: 'Credits under Linear' }).waitFor()
+    const deals = page.getByRole('table', { name: 'Credited deals' })
+    const first = deals.locator('tbody tr').first()
+    await first.waitFor({ timeout: 30_000 })
+    await expect(first.locator('td').last().textContent()).resolves.toBe('—')
+    await deals
+      .getByRole('button', { name: /^Show the journey of / })
+      .first()
+      .click()
+    const shares = page.getByRole('table', { name: /^Credit of .+ per campaign$/ }).first()
+    await shares.waitFor({ timeout: 30_000 })
+    const ofCampaign = shares.locator('tbody tr[data-of-group="true"]')
+    await expect(ofCampaign.count()).resolves.toBe(1)
+    await expect(ofCampaign.getByRole('link', { name }).count()).resolves.toBe(1)
+    await expect(ofCampaign.locator('td').nth(2).textContent()).resolves.toMatch(/\d+%$/)
+    // The touches are listed, without a credit of their own under Linear.
+    const journey = page.getByRole('table', { name: /^Journey of / }).first()
+    await expect(journey.getByRole('columnheader', { name: 'Credit' }).count()).resolves.toBe(0)
+    await screenshot(page, 'telescope-credits-linear')
+    expect(await axeViolations(page)).toEqual([])
+  })
+
   it('links each campaign of the list to its page', async () => {
     await page.goto(`${e.baseUrl}/telescope/campaigns`)
     const first = page.getByRole('table').getByRole('link').first()

@@ -3,6 +3,7 @@ import { type ConversionKind, conversionKinds } from '../../domain/attribution/t
 import { uuidText } from '../db/uuid-index.ts'
 import type { AttributionColumns, TouchGroups } from './columns.ts'
 import {
+  addInfluenceRows,
   type ComputedAttribution,
   Contributions,
   CreditRecorder,
@@ -252,17 +253,14 @@ function addInfluence(
       campaigns.add(touches.campaign[t] as number)
       channels.add(touches.channel[t] as number)
     }
-    const base = { conversion: kind, month: monthOf(at), kind: 'touch' as const }
-    for (const campaign of campaigns) {
-      const campaignId = names.campaignId(campaign)
-      const row = { ...base, model: 'influenced:campaign' as const, channel: null, campaignId }
-      into.add(deal.id, row, groupOf(null, campaignId), 1, deal.amount)
-    }
-    for (const c of channels) {
-      const channel = touches.channels[c] as string
-      const row = { ...base, model: 'influenced:channel' as const, channel, campaignId: null }
-      into.add(deal.id, row, groupOf(channel, null), 1, deal.amount)
-    }
+    addInfluenceRows(
+      into,
+      deal,
+      kind,
+      at,
+      Array.from(campaigns, (campaign) => names.campaignId(campaign)),
+      Array.from(channels, (c) => touches.channels[c] as string),
+    )
   }
 }
 

@@ -62,6 +62,8 @@ export interface CreditRow {
 export interface Contribution {
   subjectId: string
   conversion: ConversionKind
+  /** When the subject converted (ms): the drill-down of a model without stored credits lists it. */
+  convertedAt: number
   rows: RollupRow[]
 }
 
@@ -85,6 +87,12 @@ export interface AttributionScope {
   dealIds: ReadonlySet<string>
 }
 
+/** One subject's rows for one conversion kind: per model, per group. */
+interface SubjectRows {
+  convertedAt: number
+  models: Map<string, Map<string, RollupRow>>
+}
+
 /**
  * Adds rollup amounts per subject and conversion, and sums them for the whole workspace. A subject
  * converts once per kind, so within it a row is told apart by model and group: the touch's channel
@@ -92,10 +100,7 @@ export interface AttributionScope {
  * one string key per credit: this runs once per credit of every model.
  */
 export class Contributions {
-  private readonly byKind = new Map<
-    ConversionKind,
-    Map<string, Map<string, Map<string, RollupRow>>>
-  >()
+  private readonly byKind = new Map<ConversionKind, Map<string, SubjectRows>>()
 
   /** The last subject added to (credits come journey by journey): its models, found once. */
   private last: {
@@ -104,9 +109,13 @@ export class Contributions {
     models: Map<string, Map<string, RollupRow>>
   } | null = null
 
-  /** `row` is only read when the subject has no row of this model and group yet. */
+  /**
+   * `row` is only read when the subject has no row of this model and group yet; `convertedAt` only
+   * on the subject's first row (a subject converts once per kind).
+   */
   add(
     subjectId: string,
+    convertedAt: number,
     row: Readonly<Omit<RollupRow, 'conversions' | 'revenue'>>,
     group: string,
     credit: number,
@@ -122,11 +131,12 @@ export class Contributions {
         subjects = new Map()
         this.byKind.set(row.conversion, subjects)
       }
-      models = subjects.get(subjectId)
-      if (!models) {
-        models = new Map()
-        subjects.set(subjectId, models)
+      let subject = subjects.get(subjectId)
+      if (!subject) {
+        subject = { convertedAt, models: new Map() }
+        subjects.set(subjectId, subject)
       }
+      models = subject.models
       this.last = { conversion: row.conversion, subjectId, models }
     }
     let rows = models.get(row.model)
@@ -149,7 +159,7 @@ export class Contributions {
     const out: RollupRow[] = []
     for (const subjects of this.byKind.values()) {
       const byMonth = new Map<string, Map<string, Map<string, RollupRow>>>()
-      for (const models of subjects.values()) {
+      for (const { models } of subjects.values()) {
         for (const [model, groups] of models) {
           for (const [group, row] of groups) {
             let byModel = byMonth.get(row.month)
@@ -181,10 +191,10 @@ export class Contributions {
   contributions(): Contribution[] {
     const out: Contribution[] = []
     for (const [conversion, subjects] of this.byKind) {
-      for (const [subjectId, models] of subjects) {
+      for (const [subjectId, { convertedAt, models }] of subjects) {
         const rows: RollupRow[] = []
         for (const groups of models.values()) for (const row of groups.values()) rows.push(row)
-        out.push({ subjectId, conversion, rows })
+        out.push({ subjectId, conversion, convertedAt, rows })
       }
     }
     return out
@@ -255,7 +265,7 @@ export class CreditRecorder {
     row.kind = kind
     row.channel = channel
     row.campaignId = campaignId
-    this.into.add(subjectId, row, t >= 0 ? touches.group(t) : kind, credit, value)
+    this.into.add(subjectId, convertedAt, row, t >= 0 ? touches.group(t) : kind, credit, value)
     if (model !== this.defaultModel) return
     this.credits.push({
       conversion,
@@ -396,15 +406,27 @@ function addInfluence(
       campaigns.add(touch.campaign ?? null)
       channels.add(touch.channel)
     }
-    const base = { conversion: kind, month: monthOf(at), kind: 'touch' as const }
-    for (const campaignId of campaigns) {
-      const row = { ...base, model: 'influenced:campaign' as const, channel: null, campaignId }
-      into.add(deal.id, row, groupOf(null, campaignId), 1, deal.amount)
-    }
-    for (const channel of channels) {
-      const row = { ...base, model: 'influenced:channel' as const, channel, campaignId: null }
-      into.add(deal.id, row, groupOf(channel, null), 1, deal.amount)
-    }
+    addInfluenceRows(into, deal, kind, at, campaigns, channels)
+  }
+}
+
+/** A deal influenced by these campaigns and channels for `kind` (at `at`): a row for each. */
+export function addInfluenceRows(
+  into: Contributions,
+  deal: Pick<DealRecord, 'id' | 'amount'>,
+  kind: 'opportunity_created' | 'won',
+  at: number,
+  campaigns: Iterable<string | null>,
+  channels: Iterable<string>,
+) {
+  const base = { conversion: kind, month: monthOf(at), kind: 'touch' as const }
+  for (const campaignId of campaigns) {
+    const row = { ...base, model: 'influenced:campaign' as const, channel: null, campaignId }
+    into.add(deal.id, at, row, groupOf(null, campaignId), 1, deal.amount)
+  }
+  for (const channel of channels) {
+    const row = { ...base, model: 'influenced:channel' as const, channel, campaignId: null }
+    into.add(deal.id, at, row, groupOf(channel, null), 1, deal.amount)
   }
 }
 

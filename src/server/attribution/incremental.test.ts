@@ -29,7 +29,10 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-/** Every rollup (credits rounded to 1e-6) and every credit, in a stable order. */
+/**
+ * Every rollup (credits rounded to 1e-6), every credit and every contribution's subject and date
+ * (what the drill-down under other models lists), in a stable order.
+ */
 async function snapshot() {
   const rollups = await t.ctx.db
     .selectFrom('attributionRollups')
@@ -50,8 +53,16 @@ async function snapshot() {
     .select(['conversion', 'subjectId', 'kind', 'touchpointId', 'credit', 'revenue', 'convertedAt'])
     .where('workspaceId', '=', workspaceId)
     .execute()
+  const contributions = await t.ctx.db
+    .selectFrom('attributionContributions')
+    .select(['conversion', 'subjectId', 'convertedAt'])
+    .where('workspaceId', '=', workspaceId)
+    .execute()
   const line = (values: unknown[]) => values.map((v) => String(v)).join('|')
   return {
+    contributions: contributions
+      .map((c) => line([c.conversion, c.subjectId, c.convertedAt.toISOString()]))
+      .sort(),
     rollups: rollups
       .map((r) =>
         line([

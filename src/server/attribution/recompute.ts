@@ -70,9 +70,10 @@ export async function insertContributions(
   for (const rows of batches(contributions)) {
     const json = rows.map((c) => JSON.stringify(contributionJson(c)))
     await sql`
-      insert into attribution_contributions (workspace_id, subject_id, conversion, rows)
+      insert into attribution_contributions (workspace_id, subject_id, conversion, converted_at, rows)
       select ${workspaceId}, * from unnest(${rows.map((c) => c.subjectId)}::uuid[],
-        ${rows.map((c) => c.conversion)}::text[], ${json}::jsonb[])
+        ${rows.map((c) => c.conversion)}::text[],
+        ${rows.map((c) => new Date(c.convertedAt))}::timestamptz[], ${json}::jsonb[])
     `.execute(trx)
   }
 }
@@ -131,11 +132,13 @@ async function store(
   )
   await copyRows(
     client,
-    'copy attribution_contributions (workspace_id, subject_id, conversion, rows) from stdin',
+    `copy attribution_contributions (workspace_id, subject_id, conversion, converted_at, rows)
+      from stdin`,
     computed.contributions.map((c) => [
       workspaceId,
       c.subjectId,
       c.conversion,
+      new Date(c.convertedAt),
       contributionJson(c),
     ]),
     200,

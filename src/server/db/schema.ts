@@ -1105,6 +1105,8 @@ export interface AttributionContributionsTable {
   workspaceId: string
   subjectId: string
   conversion: AttributionConversion
+  /** When the subject converted (for the drill-down under models without stored credits). */
+  convertedAt: Date
   /** [model, month, kind, channel, campaign id, conversions, revenue] rows. */
   rows: ColumnType<
     [string, string, string, string | null, string | null, number, number][],

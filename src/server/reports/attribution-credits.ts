@@ -1,9 +1,11 @@
 /**
  * Drill-down of the attribution report (issue 12): the deals or contacts behind a number, and one
- * conversion's journey, read from the per-touch credits stored for the workspace's default model.
+ * conversion's journey. Under the model whose per-touch credits are stored (the default when
+ * attribution last ran) they are read from those credits; under any other model from the subjects'
+ * contributions, which hold each model's credit per channel and campaign but not per touch.
  */
 import { type Kysely, sql } from 'kysely'
-import type { ConversionKind } from '../../domain/attribution/types.ts'
+import type { AttributionModel, ConversionKind } from '../../domain/attribution/types.ts'
 import { loadAttributionSettings } from '../attribution/settings.ts'
 import { type Principal, requirePermission } from '../auth/principal.ts'
 import type { DB } from '../db/schema.ts'
@@ -11,6 +13,7 @@ import { AppError } from '../errors.ts'
 import { bridgeRange, workspaceTimeZone } from './bridge-common.ts'
 
 export interface AttributionCreditsQuery {
+  model?: AttributionModel | undefined
   conversion?: ConversionKind | undefined
   campaign?: string | undefined
   channel?: string | undefined
@@ -49,6 +52,16 @@ function conversionWindow(from: string, to: string, month: string | undefined) {
   return { start, end }
 }
 
+/** The model whose per-touch credits are stored: the default when attribution last ran. */
+async function storedModel(db: Kysely<DB>, workspaceId: string) {
+  const run = await db
+    .selectFrom('attributionRuns')
+    .select('model')
+    .where('workspaceId', '=', workspaceId)
+    .executeTakeFirst()
+  return (run?.model ?? null) as AttributionModel | null
+}
+
 /** The subjects credited for one group of the report, most credited revenue first. */
 export async function listAttributionCredits(
   db: Kysely<DB>,
@@ -71,16 +84,32 @@ export async function listAttributionCredits(
       field: 'campaign',
     })
   }
+  const deals = isDealConversion(conversion)
+  const stored = await storedModel(db, workspaceId)
+  const model = query.model ?? stored
+  const perTouch = model === stored
+  // Every credited share of the conversion, per touch (stored model) or per group (others).
+  const shares = perTouch
+    ? sql`
+        select ac.subject_id, ac.converted_at, ac.kind, ac.channel, ac.campaign_id,
+          ac.credit, ac.revenue::numeric as revenue
+        from attribution_credits ac
+        where ac.workspace_id = ${workspaceId} and ac.conversion = ${conversion}`
+    : sql`
+        select c.subject_id, c.converted_at, e ->> 2 as kind, e ->> 3 as channel,
+          (e ->> 4)::uuid as campaign_id, (e ->> 5)::float8 as credit, (e ->> 6)::numeric as revenue
+        from attribution_contributions c cross join jsonb_array_elements(c.rows) e
+        where c.workspace_id = ${workspaceId} and c.conversion = ${conversion}
+          and e ->> 0 = ${model}`
   const filters = [
     query.campaign === 'none'
-      ? sql`ac.campaign_id is null and ac.kind = 'touch'`
+      ? sql`s.campaign_id is null and s.kind = 'touch'`
       : query.campaign !== undefined
-        ? sql`ac.campaign_id = ${query.campaign}::uuid`
+        ? sql`s.campaign_id = ${query.campaign}::uuid`
         : sql`true`,
-    query.channel !== undefined ? sql`ac.channel = ${query.channel}` : sql`true`,
-    query.kind !== undefined ? sql`ac.kind = ${query.kind}` : sql`true`,
+    query.channel !== undefined ? sql`s.channel = ${query.channel}` : sql`true`,
+    query.kind !== undefined ? sql`s.kind = ${query.kind}` : sql`true`,
   ]
-  const deals = isDealConversion(conversion)
   const rows = await sql<{
     subjectId: string
     name: string | null
@@ -88,27 +117,26 @@ export async function listAttributionCredits(
     credit: number
     revenue: string
     amount: string
-    touches: number
+    touches: number | null
     total: number
   }>`
     with mine as (
-      select ac.subject_id, min(ac.converted_at) as converted_at, sum(ac.credit)::float8 as credit,
-        sum(ac.revenue) as revenue, count(*) filter (where ac.kind = 'touch')::int as touches
-      from attribution_credits ac
-      where ac.workspace_id = ${workspaceId} and ac.conversion = ${conversion}
-        and ac.converted_at >= ${start} and ac.converted_at < ${end}
+      select s.subject_id, min(s.converted_at) as converted_at, sum(s.credit)::float8 as credit,
+        sum(s.revenue) as revenue,
+        ${perTouch ? sql`count(*) filter (where s.kind = 'touch')::int` : sql`null::int`} as touches
+      from (${shares}) s
+      where s.converted_at >= ${start} and s.converted_at < ${end}
         and ${sql.join(filters, sql` and `)}
-      group by ac.subject_id
+      group by s.subject_id
     ),
     whole as (
-      select ac.subject_id, sum(ac.revenue) as amount
-      from attribution_credits ac
-      where ac.workspace_id = ${workspaceId} and ac.conversion = ${conversion}
-        and ac.subject_id in (select subject_id from mine)
-      group by ac.subject_id
+      select s.subject_id, sum(s.revenue) as amount
+      from (${shares}) s
+      where s.subject_id in (select subject_id from mine)
+      group by s.subject_id
     )
-    select mine.subject_id, mine.converted_at, mine.credit, mine.revenue::text,
-      whole.amount::text as amount, mine.touches, count(*) over ()::int as total,
+    select mine.subject_id, mine.converted_at, mine.credit, round(mine.revenue)::text as revenue,
+      round(whole.amount)::text as amount, mine.touches, count(*) over ()::int as total,
       ${
         deals
           ? sql`(select d.name from deals d where d.workspace_id = ${workspaceId} and d.id = mine.subject_id)`
@@ -119,11 +147,6 @@ export async function listAttributionCredits(
     order by mine.revenue desc, mine.credit desc, mine.converted_at desc, mine.subject_id
     limit ${limit} offset ${offset}
   `.execute(db)
-  const settings = await db
-    .selectFrom('attributionRuns')
-    .select('model')
-    .where('workspaceId', '=', workspaceId)
-    .executeTakeFirst()
   return {
     data: rows.rows.map((row) => ({
       subjectType: deals ? ('deal' as const) : ('contact' as const),
@@ -137,7 +160,8 @@ export async function listAttributionCredits(
       link: `/microscope/${deals ? 'deals' : 'contacts'}/${row.subjectId}`,
     })),
     meta: {
-      model: settings?.model ?? null,
+      model,
+      perTouch,
       conversion,
       from: range.from,
       to: range.to,
@@ -184,39 +208,35 @@ async function journeyPeople(
 
 /**
  * One conversion's journey: every creditable touch in the lookback window up to the conversion, in
- * time order, with the credit each earned under the default model (0 for touches the model passes
- * over, e.g. W-shaped's touches after the last milestone).
+ * time order. Under the stored model each touch has the credit it earned (0 for touches the model
+ * passes over, e.g. W-shaped's touches after the last milestone); under another model touches carry
+ * no credit (null) and `shares` gives the model's credit per channel and campaign instead.
  */
 export async function getAttributionJourney(
   db: Kysely<DB>,
   principal: Principal,
   subjectId: string,
   conversion: ConversionKind = 'won',
+  requestedModel?: AttributionModel,
 ) {
   const { workspaceId } = requirePermission(principal, 'records:read')
   const deals = isDealConversion(conversion)
   const what = deals ? 'deal' : 'contact'
-  const credits = await db
-    .selectFrom('attributionCredits')
-    .select(['kind', 'credit', 'convertedAt'])
-    .where('workspaceId', '=', workspaceId)
-    .where('subjectId', '=', subjectId)
-    .where('conversion', '=', conversion)
-    .execute()
-  const first = credits[0]
-  const people = first ? await journeyPeople(db, workspaceId, subjectId, deals) : null
-  if (!first || !people) {
-    throw new AppError('not_found', `No ${conversion} credits for this ${what}`)
+  const stored = await storedModel(db, workspaceId)
+  const model = requestedModel ?? stored
+  const perTouch = model === stored
+  const credited = perTouch
+    ? await storedCredits(db, workspaceId, subjectId, conversion)
+    : await modelShares(db, workspaceId, subjectId, conversion, model)
+  const people = credited ? await journeyPeople(db, workspaceId, subjectId, deals) : null
+  if (!credited || !people) {
+    throw new AppError(
+      'not_found',
+      `No ${conversion} credits for this ${what}${model && !perTouch ? ` under ${model}` : ''}`,
+    )
   }
-  const [settings, run] = await Promise.all([
-    loadAttributionSettings(db, workspaceId),
-    db
-      .selectFrom('attributionRuns')
-      .select('model')
-      .where('workspaceId', '=', workspaceId)
-      .executeTakeFirst(),
-  ])
-  const convertedAt = first.convertedAt
+  const settings = await loadAttributionSettings(db, workspaceId)
+  const { convertedAt } = credited
   const windowStart = new Date(convertedAt.getTime() - settings.lookbackDays * 86_400_000)
   const touches = await sql<{
     touchpointId: string
@@ -228,10 +248,10 @@ export async function getAttributionJourney(
     revenue: string | null
   }>`
     select t.id as touchpoint_id, t.occurred_at as touch_at, t.channel, t.campaign_id,
-      c.name as campaign_name, ac.credit, ac.revenue::text
+      c.name as campaign_name, ${perTouch ? sql`ac.credit, ac.revenue::text` : sql`null::float8 as credit, null as revenue`}
     from touchpoints t
     left join campaigns c on c.workspace_id = t.workspace_id and c.id = t.campaign_id
-    left join attribution_credits ac on ac.workspace_id = t.workspace_id
+    left join attribution_credits ac on ${perTouch} and ac.workspace_id = t.workspace_id
       and ac.subject_id = ${subjectId} and ac.conversion = ${conversion}
       and ac.touchpoint_id = t.id
     where t.workspace_id = ${workspaceId} and not t.is_bot
@@ -254,14 +274,15 @@ export async function getAttributionJourney(
         .where('workspaceId', '=', workspaceId)
         .where('id', '=', subjectId)
         .executeTakeFirst()
-  const kinds = new Set(credits.map((row) => row.kind))
+  const { kinds } = credited
   return {
     subjectType: deals ? ('deal' as const) : ('contact' as const),
     id: subjectId,
     name: subject?.name ?? '(deleted)',
     conversion,
     convertedAt: convertedAt.toISOString(),
-    model: run?.model ?? null,
+    model,
+    perTouch,
     lookbackDays: settings.lookbackDays,
     kind: kinds.has('no_touch')
       ? ('no_touch' as const)
@@ -273,11 +294,81 @@ export async function getAttributionJourney(
       at: row.touchAt.toISOString(),
       channel: row.channel,
       campaign: row.campaignId ? { id: row.campaignId, name: row.campaignName ?? '' } : null,
-      credit: Math.round((row.credit ?? 0) * 1e6) / 1e6,
-      revenue: Number(row.revenue ?? 0),
+      credit: perTouch ? Math.round((row.credit ?? 0) * 1e6) / 1e6 : null,
+      revenue: perTouch ? Number(row.revenue ?? 0) : null,
     })),
+    shares: credited.shares,
+    pending: credited.pending,
+  }
+}
+
+/** The stored model's credits of one conversion: when, of which kinds, the pending share. */
+async function storedCredits(
+  db: Kysely<DB>,
+  workspaceId: string,
+  subjectId: string,
+  conversion: ConversionKind,
+) {
+  const credits = await db
+    .selectFrom('attributionCredits')
+    .select(['kind', 'credit', 'convertedAt'])
+    .where('workspaceId', '=', workspaceId)
+    .where('subjectId', '=', subjectId)
+    .where('conversion', '=', conversion)
+    .execute()
+  const first = credits[0]
+  if (!first) return null
+  return {
+    convertedAt: first.convertedAt,
+    kinds: new Set(credits.map((row) => row.kind)),
     pending: credits
       .filter((row) => row.kind === 'pending')
       .reduce((sum, row) => sum + row.credit, 0),
+    shares: null,
+  }
+}
+
+/** Another model's credit of one conversion per channel and campaign (its contribution rows). */
+async function modelShares(
+  db: Kysely<DB>,
+  workspaceId: string,
+  subjectId: string,
+  conversion: ConversionKind,
+  model: AttributionModel | null,
+) {
+  const rows = await sql<{
+    convertedAt: Date
+    kind: 'touch' | 'pending' | 'no_touch'
+    channel: string | null
+    campaignId: string | null
+    campaignName: string | null
+    credit: number
+    revenue: string
+  }>`
+    select c.converted_at, e ->> 2 as kind, e ->> 3 as channel, e ->> 4 as campaign_id,
+      campaigns.name as campaign_name, (e ->> 5)::float8 as credit,
+      round((e ->> 6)::numeric)::text as revenue
+    from attribution_contributions c cross join jsonb_array_elements(c.rows) e
+    left join campaigns on campaigns.workspace_id = c.workspace_id
+      and campaigns.id = (e ->> 4)::uuid
+    where c.workspace_id = ${workspaceId} and c.subject_id = ${subjectId}
+      and c.conversion = ${conversion} and e ->> 0 = ${model}
+    order by (e ->> 5)::float8 desc, e ->> 3, e ->> 4
+  `.execute(db)
+  const first = rows.rows[0]
+  if (!first) return null
+  const touched = rows.rows.filter((row) => row.kind === 'touch')
+  return {
+    convertedAt: first.convertedAt,
+    kinds: new Set(rows.rows.map((row) => row.kind)),
+    pending: rows.rows
+      .filter((row) => row.kind === 'pending')
+      .reduce((sum, row) => sum + row.credit, 0),
+    shares: touched.map((row) => ({
+      channel: row.channel ?? '',
+      campaign: row.campaignId ? { id: row.campaignId, name: row.campaignName ?? '' } : null,
+      credit: Math.round(row.credit * 1e6) / 1e6,
+      revenue: Number(row.revenue),
+    })),
   }
 }

@@ -115,6 +115,7 @@ const ReportQuery = BridgeRangeQuery.extend({
 })
 
 const CreditsQuery = BridgeRangeQuery.extend({
+  model: Model.optional(),
   conversion: Conversion.optional(),
   campaign: z.string().optional().describe("A campaign id, or 'none'"),
   channel: z.string().max(100).optional(),
@@ -136,7 +137,11 @@ const CreditedSubject = z
     credit: z.number().describe("The group's share of the conversion (0-1)"),
     revenue: Money.describe('Value credited to the group'),
     amount: Money.describe("The conversion's whole value"),
-    touches: z.number().int().describe("The group's credited touches"),
+    touches: z
+      .number()
+      .int()
+      .nullable()
+      .describe("The group's credited touches; null under a model without per-touch credits"),
     link: z.string(),
   })
   .meta({ id: 'AttributionCreditedSubject' })
@@ -149,6 +154,11 @@ const Journey = z
     conversion: z.enum(conversionKinds),
     convertedAt: z.string(),
     model: z.string().nullable(),
+    perTouch: z
+      .boolean()
+      .describe(
+        'Whether touches carry their credit (only under the model whose credits are stored)',
+      ),
     lookbackDays: z.number().int().describe('The window: touches this many days before at most'),
     kind: z.enum(['touch', 'pending', 'no_touch']),
     touches: z
@@ -158,11 +168,25 @@ const Journey = z
           at: z.string(),
           channel: z.string(),
           campaign: z.object({ id: z.string(), name: z.string() }).nullable(),
-          credit: z.number().describe('0 when the default model passes over the touch'),
-          revenue: Money,
+          credit: z
+            .number()
+            .nullable()
+            .describe('0 when the model passes over the touch; null when perTouch is false'),
+          revenue: Money.nullable(),
         }),
       )
       .describe('Every creditable touch in the window up to the conversion, in time order'),
+    shares: z
+      .array(
+        z.object({
+          channel: z.string(),
+          campaign: z.object({ id: z.string(), name: z.string() }).nullable(),
+          credit: z.number(),
+          revenue: Money,
+        }),
+      )
+      .nullable()
+      .describe("The model's credit per channel and campaign when perTouch is false"),
     pending: z.number().describe("An open deal's share still pending (full path)"),
   })
   .meta({ id: 'AttributionJourney' })
@@ -263,13 +287,18 @@ export function attributionReportRoutes(ctx: AppContext): FastifyPluginAsyncZod 
           tags,
           summary: 'The deals or contacts credited for one group of the attribution report',
           description:
-            'Per-touch credits are stored for the default model only (meta.model). Filter by campaign, channel, month (YYYY-MM) or kind (no_touch lists conversions without a touch).',
+            "Lists the deals (opportunity_created, won) or contacts behind one number of the attribution report under `model` (default: the model whose per-touch credits are stored, the default when attribution last ran). Under another model the credits come from each subject's share per channel and campaign, so `touches` is null and meta.perTouch false. Filter by campaign, channel, month (YYYY-MM) or kind (no_touch lists conversions without a touch).",
           querystring: CreditsQuery,
           response: {
             200: z.object({
               data: z.array(CreditedSubject),
               meta: z.object({
-                model: z.string().nullable(),
+                model: z.string().nullable().describe('The model credited; null before any run'),
+                perTouch: z
+                  .boolean()
+                  .describe(
+                    "Whether this model's credits per touch are stored (journeys show them)",
+                  ),
                 conversion: z.enum(conversionKinds),
                 from: z.string(),
                 to: z.string(),
@@ -291,7 +320,7 @@ export function attributionReportRoutes(ctx: AppContext): FastifyPluginAsyncZod 
           tags: ['Attribution'],
           summary: "A deal's or contact's journey to one conversion, with each touch's credit",
           params: z.object({ subjectId: Id }),
-          querystring: z.object({ conversion: Conversion.optional() }),
+          querystring: z.object({ conversion: Conversion.optional(), model: Model.optional() }),
           response: { 200: envelope(Journey), ...errorResponses },
         },
       },
@@ -301,6 +330,7 @@ export function attributionReportRoutes(ctx: AppContext): FastifyPluginAsyncZod 
           request.principal,
           request.params.subjectId,
           request.query.conversion,
+          request.query.model,
         ),
       }),
     )

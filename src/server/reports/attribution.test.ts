@@ -238,12 +238,83 @@ describe('drill-down to the deals and journeys behind a number', () => {
     expect(journey.touches.map((touch: { credit: number }) => touch.credit)).toEqual([1, 0])
   })
 
+  it('lists what another model credited, adding up to its report, without per-touch credits', async () => {
+    const data = await report(`${range}&model=linear&groupBy=campaign`)
+    for (const row of data.rows as { campaign: string | null; revenue: number }[]) {
+      const response = await get(
+        viewer,
+        `/api/v1/reports/attribution/credits?${range}&model=linear&campaign=${row.campaign ?? 'none'}`,
+      )
+      expect(response.statusCode, response.body).toBe(200)
+      const listed = response.json().data as { revenue: number }[]
+      expect(listed.reduce((sum, subject) => sum + subject.revenue, 0)).toBe(row.revenue)
+    }
+    // The webinar earns nothing under W-shaped but half of Acme's win under linear.
+    const response = await get(
+      viewer,
+      `/api/v1/reports/attribution/credits?${range}&model=linear&campaign=${ids.webinar}`,
+    )
+    const body = response.json()
+    expect(body.meta).toMatchObject({ model: 'linear', perTouch: false, total: 1 })
+    expect(body.data).toEqual([
+      expect.objectContaining({
+        id: ids.won,
+        credit: 0.5,
+        revenue: 5000,
+        amount: 10_000,
+        touches: null,
+        convertedAt: expect.any(String),
+      }),
+    ])
+    const stored = await get(
+      viewer,
+      `/api/v1/reports/attribution/credits?${range}&model=w_shaped&campaign=${ids.spring}`,
+    )
+    expect(stored.json().meta).toMatchObject({ model: 'w_shaped', perTouch: true })
+    expect(stored.json().data[0]).toMatchObject({ touches: 1, credit: 1 })
+    // The same conversion, whichever model lists it.
+    const linearWin = await get(
+      viewer,
+      `/api/v1/reports/attribution/credits?${range}&model=linear&campaign=${ids.spring}`,
+    )
+    expect(linearWin.json().data[0].convertedAt).toBe(stored.json().data[0].convertedAt)
+  })
+
+  it('shows a journey under another model with its credit per channel and campaign', async () => {
+    const response = await get(
+      viewer,
+      `/api/v1/attribution/journeys/${ids.won}?conversion=won&model=linear`,
+    )
+    expect(response.statusCode, response.body).toBe(200)
+    const journey = response.json().data
+    expect(journey).toMatchObject({ model: 'linear', perTouch: false, kind: 'touch' })
+    expect(journey.touches.map((touch: { credit: number | null }) => touch.credit)).toEqual([
+      null,
+      null,
+    ])
+    expect(
+      journey.shares.map(
+        (share: { campaign: { name: string }; credit: number; revenue: number }) => [
+          share.campaign.name,
+          share.credit,
+          share.revenue,
+        ],
+      ),
+    ).toEqual([
+      ['Spring email', 0.5, 5000],
+      ['Webinar', 0.5, 5000],
+    ])
+    const stored = await get(viewer, `/api/v1/attribution/journeys/${ids.won}?conversion=won`)
+    expect(stored.json().data).toMatchObject({ model: 'w_shaped', perTouch: true, shares: null })
+  })
+
   it('answers clearly for bad filters and unknown journeys', async () => {
     for (const [query, field] of [
       ['campaign=spring', 'campaign'],
       ['month=2026-13', 'month'],
       ['month=2025-01', 'month'],
       ['limit=0', 'limit'],
+      ['model=first', 'model'],
     ] as const) {
       const response = await get(viewer, `/api/v1/reports/attribution/credits?${range}&${query}`)
       expect(response.statusCode, query).toBe(400)

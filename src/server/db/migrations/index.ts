@@ -23,6 +23,7 @@ import * as scores from './2026-11-29T0900-scores.ts'
 import * as predictive from './2026-11-30T0900-predictive.ts'
 import * as attribution from './2026-12-01T0900-attribution.ts'
 import * as attributionIncremental from './2026-12-02T0900-attribution-incremental.ts'
+import * as contributionDates from './2026-12-03T0900-contribution-dates.ts'
 
 /** Every migration, in order. Files are frozen once merged; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T0900-predictive': predictive,
   '2026-12-01T0900-attribution': attribution,
   '2026-12-02T0900-attribution-incremental': attributionIncremental,
+  '2026-12-03T0900-contribution-dates': contributionDates,
 }

@@ -250,16 +250,21 @@ export interface AttributionCredit {
   revenue: number
   /** The deal's full value. */
   amount: number
-  touches: number
+  /** The group's credited touches; null under a model whose per-touch credits are not stored. */
+  touches: number | null
   /** /microscope/deals/:id or /microscope/contacts/:id */
   link: string
 }
 
 export interface AttributionCredits {
   data: AttributionCredit[]
-  /** model: the default model, the only one whose per-touch credits are stored (null: none yet). */
+  /**
+   * model: the model credited (null: none computed yet); perTouch: whether it is the model whose
+   * per-touch credits are stored (the default when attribution last ran).
+   */
   meta: {
     model: AttributionModel | null
+    perTouch: boolean
     conversion: AttributionConversion
     from: string
     to: string
@@ -270,6 +275,8 @@ export interface AttributionCredits {
 }
 
 export interface CreditsParams {
+  /** null: the model whose per-touch credits are stored. */
+  model?: AttributionModel | null
   conversion: AttributionConversion
   group: CreditGroup
   from: string
@@ -279,6 +286,7 @@ export interface CreditsParams {
 }
 
 export function useAttributionCredits({
+  model,
   conversion,
   group,
   from,
@@ -287,6 +295,7 @@ export function useAttributionCredits({
   offset,
 }: CreditsParams) {
   const query = new URLSearchParams({ conversion })
+  if (model) query.set('model', model)
   query.set(group.by, group.value)
   if (from) query.set('from', from)
   if (to) query.set('to', to)
@@ -305,9 +314,17 @@ export interface JourneyTouch {
   at: string
   channel: string
   campaign: { id: string; name: string } | null
-  /** This touch's share of the conversion, 0..1. */
+  /** This touch's share of the conversion, 0..1; null when the journey's model keeps none per touch. */
+  credit: number | null
+  /** Credited revenue, minor units of the base currency (null as credit). */
+  revenue: number | null
+}
+
+/** A model's share of one conversion earned by one channel and campaign. */
+export interface JourneyShare {
+  channel: string
+  campaign: { id: string; name: string } | null
   credit: number
-  /** Credited revenue, minor units of the base currency. */
   revenue: number
 }
 
@@ -318,8 +335,12 @@ export interface AttributionJourney {
   name: string
   conversion: AttributionConversion
   convertedAt: string
-  /** The default model, whose per-touch credits these are; null before the first computation. */
+  /** The model credited; null before the first computation. */
   model: AttributionModel | null
+  /** Whether touches carry their own credit (the model whose per-touch credits are stored). */
+  perTouch: boolean
+  /** The model's credit per channel and campaign when perTouch is false. */
+  shares: JourneyShare[] | null
   /** The lookback window: touches at most this many days before the conversion. */
   lookbackDays: number
   /** touch: credited touches; pending: an open deal's share waits; no_touch: nothing to credit. */
@@ -330,12 +351,18 @@ export interface AttributionJourney {
   pending: number
 }
 
-export function useAttributionJourney(subjectId: string, conversion: AttributionConversion) {
+export function useAttributionJourney(
+  subjectId: string,
+  conversion: AttributionConversion,
+  model: AttributionModel | null = null,
+) {
+  const query = new URLSearchParams({ conversion })
+  if (model) query.set('model', model)
   return useQuery({
-    queryKey: ['attribution', 'journey', subjectId, conversion],
+    queryKey: ['attribution', 'journey', subjectId, query.toString()],
     queryFn: () =>
       getData<AttributionJourney>(
-        `/api/v1/attribution/journeys/${encodeURIComponent(subjectId)}?conversion=${conversion}`,
+        `/api/v1/attribution/journeys/${encodeURIComponent(subjectId)}?${query.toString()}`,
       ),
   })
 }

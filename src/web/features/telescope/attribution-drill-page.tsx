@@ -72,6 +72,7 @@ function Credited({ group, params }: { group: CreditGroup; params: URLSearchPara
   const campaignId = group.by === 'campaign' && group.value !== 'none' ? group.value : null
   const campaign = useCampaign(campaignId)
   const query = useAttributionCredits({
+    model: reportModel,
     conversion,
     group,
     from,
@@ -115,11 +116,12 @@ function Credited({ group, params }: { group: CreditGroup; params: URLSearchPara
           ) : null}
         </Text>
       </Stack>
-      {model && reportModel && reportModel !== model ? (
+      {model && query.data && !query.data.meta.perTouch ? (
         <Alert color="blue" variant="light" title={`Credits under ${modelNames[model]}`}>
-          The report showed {modelNames[reportModel]}, but credits per touch are kept only for the
-          default model, {modelNames[model]}: the shares below are its own, so they add up to{' '}
-          {modelNames[model]}'s numbers, not {modelNames[reportModel]}'s.
+          The shares below are {modelNames[model]}'s and add up to its numbers on the Telescope. It
+          keeps its credit per channel and campaign, not per touch (only the default model's credits
+          are kept per touch), so the touch count is left blank and each journey shows its touches
+          beside {modelNames[model]}'s credit per campaign.
         </Alert>
       ) : null}
       <CreditsList

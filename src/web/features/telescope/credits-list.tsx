@@ -18,6 +18,7 @@ import {
   type AttributionConversion,
   type AttributionCredit,
   type AttributionCredits,
+  type AttributionModel,
   type CreditGroup,
   isDealConversion,
 } from '../attribution/attribution-api.ts'
@@ -84,9 +85,10 @@ export function CreditsList({
       </Text>
       <ScrollRegion label={`Credited ${noun}, scrollable`}>
         <CreditsTable
-          key={`${page.meta.offset}-${conversion}`}
+          key={`${page.meta.offset}-${conversion}-${page.meta.model}`}
           rows={page.data}
           conversion={conversion}
+          model={page.meta.perTouch ? null : page.meta.model}
           group={group}
         />
       </ScrollRegion>
@@ -115,10 +117,13 @@ export function CreditsList({
 function CreditsTable({
   rows,
   conversion,
+  model,
   group,
 }: {
   rows: AttributionCredit[]
   conversion: AttributionConversion
+  /** null: the model whose per-touch credits are stored. */
+  model: AttributionModel | null
   group: CreditGroup
 }) {
   const currency = useMe().workspace.baseCurrency
@@ -185,13 +190,26 @@ function CreditsTable({
                 {withMoney ? (
                   <Table.Td ta="right">{formatMoney(row.amount, currency)}</Table.Td>
                 ) : null}
-                <Table.Td ta="right">{row.touches.toLocaleString()}</Table.Td>
+                <Table.Td ta="right">
+                  {row.touches === null ? (
+                    <Text span size="sm" c="dimmed" title="This model keeps no credit per touch">
+                      —
+                    </Text>
+                  ) : (
+                    row.touches.toLocaleString()
+                  )}
+                </Table.Td>
               </Table.Tr>
               {isOpen ? (
                 <Table.Tr id={journeyId}>
                   <Table.Td />
                   <Table.Td colSpan={columns - 1}>
-                    <Journey subjectId={row.id} conversion={conversion} group={group} />
+                    <Journey
+                      subjectId={row.id}
+                      conversion={conversion}
+                      model={model}
+                      group={group}
+                    />
                   </Table.Td>
                 </Table.Tr>
               ) : null}

@@ -5,8 +5,10 @@ import { formatDate, formatDateTime } from '../../components/format.ts'
 import { LoadingRows } from '../../components/loading-rows.tsx'
 import {
   type AttributionConversion,
+  type AttributionModel,
   type CreditGroup,
   isDealConversion,
+  type JourneyShare,
   type JourneyTouch,
   modelNames,
   useAttributionJourney,
@@ -42,8 +44,11 @@ export function CreditBar({ credit }: { credit: number }) {
   )
 }
 
-/** Whether a touch belongs to the group being drilled into (a campaign or a channel). */
-function isOfGroup(touch: JourneyTouch, group: CreditGroup | undefined) {
+/** Whether a touch (or a share) belongs to the group being drilled into (a campaign or a channel). */
+function isOfGroup(
+  touch: Pick<JourneyTouch, 'channel' | 'campaign'>,
+  group: CreditGroup | undefined,
+) {
   if (!group) return false
   if (group.by === 'campaign')
     return group.value === 'none' ? touch.campaign === null : touch.campaign?.id === group.value
@@ -53,20 +58,24 @@ function isOfGroup(touch: JourneyTouch, group: CreditGroup | undefined) {
 
 /**
  * The touches behind one conversion, in time order, with each one's channel, campaign and credit
- * under the default model (the only one whose per-touch credits are stored).
+ * under the model whose per-touch credits are stored; under another model, that model's credit per
+ * channel and campaign above the touches (it keeps none per touch).
  */
 export function Journey({
   subjectId,
   conversion,
+  model = null,
   group,
 }: {
   subjectId: string
   conversion: AttributionConversion
+  /** null: the model whose per-touch credits are stored. */
+  model?: AttributionModel | null
   /** The drill-down's group: its touches are marked. */
   group?: CreditGroup
 }) {
   const currency = useMe().workspace.baseCurrency
-  const query = useAttributionJourney(subjectId, conversion)
+  const query = useAttributionJourney(subjectId, conversion, model)
   if (query.isPending) return <LoadingRows label="Loading the journey" rows={3} height={28} />
   if (query.error) {
     return (
@@ -80,6 +89,7 @@ export function Journey({
   const journey = query.data
   const touches = [...journey.touches].sort((a, b) => a.at.localeCompare(b.at))
   const withMoney = isDealConversion(conversion)
+  const { perTouch } = journey
   const mark = group?.by === 'campaign' ? 'this campaign' : 'this channel'
   return (
     <Stack gap="xs" py="xs">
@@ -92,8 +102,11 @@ export function Journey({
         in the {journey.lookbackDays} days before {journey.name}{' '}
         {conversionEvents[journey.conversion]} on {formatDate(journey.convertedAt)}
         {journey.model ? `, credited under ${modelNames[journey.model]}` : ''}.
-        {touches.some((t) => t.credit === 0) && journey.model
+        {perTouch && touches.some((t) => t.credit === 0) && journey.model
           ? ` Touches at 0% are ones ${modelNames[journey.model]} passes over.`
+          : ''}
+        {!perTouch && journey.model
+          ? ` ${modelNames[journey.model]} keeps its credit per channel and campaign, not per touch (only the default model's credits are kept per touch).`
           : ''}
       </Text>
       {journey.kind === 'no_touch' ? (
@@ -108,6 +121,9 @@ export function Journey({
           as pending until it is won, and is dropped if it is lost.
         </Text>
       ) : null}
+      {!perTouch && journey.shares && journey.shares.length > 0 ? (
+        <Shares shares={journey.shares} withMoney={withMoney} name={journey.name} group={group} />
+      ) : null}
       {touches.length > 0 ? (
         <Table aria-label={`Journey of ${journey.name}`} fz="sm" withRowBorders={false}>
           <Table.Thead>
@@ -115,8 +131,8 @@ export function Journey({
               <Table.Th>When</Table.Th>
               <Table.Th>Channel</Table.Th>
               <Table.Th>Campaign</Table.Th>
-              <Table.Th ta="right">Credit</Table.Th>
-              {withMoney ? <Table.Th ta="right">Credited revenue</Table.Th> : null}
+              {perTouch ? <Table.Th ta="right">Credit</Table.Th> : null}
+              {perTouch && withMoney ? <Table.Th ta="right">Credited revenue</Table.Th> : null}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -132,19 +148,7 @@ export function Journey({
                   <Table.Td>{channelLabel(touch.channel)}</Table.Td>
                   <Table.Td>
                     <Group gap={6} wrap="nowrap">
-                      {touch.campaign ? (
-                        <Anchor
-                          component={Link}
-                          to={`/telescope/campaigns/${encodeURIComponent(touch.campaign.id)}`}
-                          size="sm"
-                        >
-                          {touch.campaign.name}
-                        </Anchor>
-                      ) : (
-                        <Text span size="sm" c="dimmed">
-                          No campaign
-                        </Text>
-                      )}
+                      <CampaignLink campaign={touch.campaign} />
                       {marked ? (
                         <Badge size="xs" variant="light" color="indigo" c="indigo.9">
                           {mark}
@@ -152,11 +156,13 @@ export function Journey({
                       ) : null}
                     </Group>
                   </Table.Td>
-                  <Table.Td>
-                    <CreditBar credit={touch.credit} />
-                  </Table.Td>
-                  {withMoney ? (
-                    <Table.Td ta="right">{formatMoney(touch.revenue, currency)}</Table.Td>
+                  {perTouch ? (
+                    <Table.Td>
+                      <CreditBar credit={touch.credit ?? 0} />
+                    </Table.Td>
+                  ) : null}
+                  {perTouch && withMoney ? (
+                    <Table.Td ta="right">{formatMoney(touch.revenue ?? 0, currency)}</Table.Td>
                   ) : null}
                 </Table.Tr>
               )
@@ -165,5 +171,75 @@ export function Journey({
         </Table>
       ) : null}
     </Stack>
+  )
+}
+
+/** Under a model without per-touch credits: its share of the conversion per channel and campaign. */
+function Shares({
+  shares,
+  withMoney,
+  name,
+  group,
+}: {
+  shares: JourneyShare[]
+  withMoney: boolean
+  name: string
+  group: CreditGroup | undefined
+}) {
+  const currency = useMe().workspace.baseCurrency
+  return (
+    <Table aria-label={`Credit of ${name} per campaign`} fz="sm" withRowBorders={false}>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Channel</Table.Th>
+          <Table.Th>Campaign</Table.Th>
+          <Table.Th ta="right">Credit</Table.Th>
+          {withMoney ? <Table.Th ta="right">Credited revenue</Table.Th> : null}
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {shares.map((share) => {
+          const marked = isOfGroup(share, group)
+          return (
+            <Table.Tr
+              key={`${share.channel}|${share.campaign?.id ?? ''}`}
+              fw={marked ? 600 : undefined}
+              data-of-group={marked ? 'true' : undefined}
+            >
+              <Table.Td>{channelLabel(share.channel)}</Table.Td>
+              <Table.Td>
+                <CampaignLink campaign={share.campaign} />
+              </Table.Td>
+              <Table.Td>
+                <CreditBar credit={share.credit} />
+              </Table.Td>
+              {withMoney ? (
+                <Table.Td ta="right">{formatMoney(share.revenue, currency)}</Table.Td>
+              ) : null}
+            </Table.Tr>
+          )
+        })}
+      </Table.Tbody>
+    </Table>
+  )
+}
+
+/** A touch's or share's campaign, linked to its page; "No campaign" without one. */
+function CampaignLink({ campaign }: { campaign: JourneyTouch['campaign'] }) {
+  if (!campaign) {
+    return (
+      <Text span size="sm" c="dimmed">
+        No campaign
+      </Text>
+    )
+  }
+  return (
+    <Anchor
+      component={Link}
+      to={`/telescope/campaigns/${encodeURIComponent(campaign.id)}`}
+      size="sm"
+    >
+      {campaign.name}
+    </Anchor>
   )
 }
