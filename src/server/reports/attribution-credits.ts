@@ -110,6 +110,9 @@ export async function listAttributionCredits(
     query.channel !== undefined ? sql`s.channel = ${query.channel}` : sql`true`,
     query.kind !== undefined ? sql`s.kind = ${query.kind}` : sql`true`,
   ]
+  // One pass: a subject converts once per kind, so all its shares fall in the window or none do;
+  // the group's shares are the filtered sums, the conversion's whole value the unfiltered one.
+  const ofGroup = sql.join(filters, sql` and `)
   const rows = await sql<{
     subjectId: string
     name: string | null
@@ -121,29 +124,24 @@ export async function listAttributionCredits(
     total: number
   }>`
     with mine as (
-      select s.subject_id, min(s.converted_at) as converted_at, sum(s.credit)::float8 as credit,
-        sum(s.revenue) as revenue,
-        ${perTouch ? sql`count(*) filter (where s.kind = 'touch')::int` : sql`null::int`} as touches
+      select s.subject_id, min(s.converted_at) as converted_at,
+        (sum(s.credit) filter (where ${ofGroup}))::float8 as credit,
+        sum(s.revenue) filter (where ${ofGroup}) as revenue, sum(s.revenue) as amount,
+        ${perTouch ? sql`count(*) filter (where s.kind = 'touch' and ${ofGroup})::int` : sql`null::int`} as touches
       from (${shares}) s
       where s.converted_at >= ${start} and s.converted_at < ${end}
-        and ${sql.join(filters, sql` and `)}
       group by s.subject_id
-    ),
-    whole as (
-      select s.subject_id, sum(s.revenue) as amount
-      from (${shares}) s
-      where s.subject_id in (select subject_id from mine)
-      group by s.subject_id
+      having bool_or(${ofGroup})
     )
     select mine.subject_id, mine.converted_at, mine.credit, round(mine.revenue)::text as revenue,
-      round(whole.amount)::text as amount, mine.touches, count(*) over ()::int as total,
+      round(mine.amount)::text as amount, mine.touches, count(*) over ()::int as total,
       ${
         deals
           ? sql`(select d.name from deals d where d.workspace_id = ${workspaceId} and d.id = mine.subject_id)`
           : sql`(select ${contactName} from contacts
                  where contacts.workspace_id = ${workspaceId} and contacts.id = mine.subject_id)`
       } as name
-    from mine join whole using (subject_id)
+    from mine
     order by mine.revenue desc, mine.credit desc, mine.converted_at desc, mine.subject_id
     limit ${limit} offset ${offset}
   `.execute(db)
