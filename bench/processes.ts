@@ -111,13 +111,22 @@ export function tandemEnv(dataDir: string, port?: number): NodeJS.ProcessEnv {
   return env
 }
 
-/** `node bin/tandem.js start` on dataDir; stdout and stderr go to logFile. */
+/**
+ * `node bin/tandem.js start` on dataDir; stdout and stderr go to logFile. With
+ * BENCH_SERVER_PROFILE=<dir> the server writes a CPU profile there when it stops.
+ */
 export function spawnTandemStart(
   dataDir: string,
   port: number,
   options: { demo: boolean; logFile: string },
 ): ManagedProcess {
-  const args = [binPath, 'start', ...(options.demo ? [] : ['--no-demo'])]
+  const profile = process.env.BENCH_SERVER_PROFILE
+  const args = [
+    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+    binPath,
+    'start',
+    ...(options.demo ? [] : ['--no-demo']),
+  ]
   return spawnManaged(process.execPath, args, {
     env: tandemEnv(dataDir, port),
     logFile: options.logFile,

@@ -7,7 +7,10 @@ import { from as copyFrom } from 'pg-copy-streams'
 
 // PostgreSQL's text and jsonb cannot hold U+0000: it is dropped from what we store.
 export function jsonParam(value: unknown): string {
-  return JSON.stringify(value).replace(/((?:^|[^\\])(?:\\\\)*)\\u0000/g, '$1')
+  const json = JSON.stringify(value)
+  // The escape is rare: look for it before running the regex over every document.
+  if (!json.includes('\\u0000')) return json
+  return json.replace(/((?:^|[^\\])(?:\\\\)*)\\u0000/g, '$1')
 }
 
 const copyEscapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' }
