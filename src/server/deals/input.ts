@@ -1,16 +1,11 @@
 import { z } from 'zod'
+import { forecastCategories } from '../../domain/forecast.ts'
 import { TagIds } from '../feedback/service.ts'
 import { Id } from '../http/schemas.ts'
 import { Currency, ExternalRef, IsoDate, MinorUnits } from '../records/fields.ts'
 
 // Domain words exactly as in DEFINITIONS.md (Forecasting; Reasons for losing a deal).
-export const forecastCategories = [
-  'pipeline',
-  'best_case',
-  'commit',
-  'closed_won',
-  'omitted',
-] as const
+export { forecastCategories }
 export const lossReasons = [
   'price',
   'competitor',
