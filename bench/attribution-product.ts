@@ -80,9 +80,11 @@ export async function benchAttributionProduct(): Promise<BenchReport> {
       'touchpoints',
       'lifecycle_entries',
     ])
-    // The copies queued their journeys for the live worker's incremental runs: the full recomputes
-    // measured below do that work, so the queue is emptied rather than left to compete with them.
+    // The copies queued their journeys for the live worker's incremental runs (the full recomputes
+    // measured below do that work) and their contacts for rescoring: both queues are emptied
+    // rather than left to compete with what is measured.
     await sql`delete from attribution_queue where workspace_id = ${workspaceId}`.execute(db)
+    await sql`delete from score_queue where workspace_id = ${workspaceId}`.execute(db)
     await sql`vacuum (analyze) touchpoints, contacts, deals, deal_contacts, lifecycle_entries`.execute(
       db,
     )

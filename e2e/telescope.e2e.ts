@@ -132,6 +132,8 @@ describe('the Telescope in the browser', () => {
     const models = page.getByRole('table', { name: 'The campaign under every model' })
     await models.waitFor({ timeout: 30_000 })
     await expect(models.locator('tbody tr').count()).resolves.toBe(11)
+    // Every model's numbers open the records behind them, under that model.
+    await expect(models.locator('a[href*="model="]').count()).resolves.toBeGreaterThan(0)
     await page.getByTestId('campaign-spread').waitFor()
     await page.getByRole('table', { name: 'Credited deals' }).waitFor({ timeout: 30_000 })
     await screenshot(page, 'telescope-campaign')

@@ -3,6 +3,7 @@ import { ErrorAlert } from '../../components/error-alert.tsx'
 import { LoadingRows } from '../../components/loading-rows.tsx'
 import {
   type AttributionConversion,
+  type AttributionModel,
   type AttributionModelValues,
   type AttributionReport,
   type AttributionRow,
@@ -147,8 +148,10 @@ function ModelsTable({
     (a, b) => (!a || b.revenue > a.revenue ? b : a),
     undefined,
   )
-  const drill = (conversion: AttributionConversion, value: number) =>
-    row && value > 0 ? drillHref(row.link, conversion) : null
+  const drill = (conversion: AttributionConversion, value: number, model: AttributionModel) =>
+    row && value > 0
+      ? drillHref(row.link, conversion, model === report.defaultModel ? null : model)
+      : null
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="campaign-models-title">
       <Stack gap="sm">
@@ -187,37 +190,27 @@ function ModelsTable({
                       ) : null}
                     </Group>
                   </Table.Td>
-                  {isDefault ? (
-                    <>
-                      <Table.Td ta="right">
-                        <DrillNumber
-                          text={formatConversions(m.conversions)}
-                          to={drill(report.conversion, m.conversions)}
-                          label={`${formatConversions(m.conversions)} ${conversionPlurals[report.conversion].toLowerCase()} credited under ${modelNames[m.model]}`}
-                        />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <DrillNumber
-                          text={money(m.pipeline)}
-                          to={drill('opportunity_created', m.pipeline)}
-                          label={`Pipeline credited under ${modelNames[m.model]}: ${money(m.pipeline)}`}
-                        />
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <DrillNumber
-                          text={money(m.revenue)}
-                          to={drill('won', m.revenue)}
-                          label={`Revenue credited under ${modelNames[m.model]}: ${money(m.revenue)}`}
-                        />
-                      </Table.Td>
-                    </>
-                  ) : (
-                    <>
-                      <Table.Td ta="right">{formatConversions(m.conversions)}</Table.Td>
-                      <Table.Td ta="right">{money(m.pipeline)}</Table.Td>
-                      <Table.Td ta="right">{money(m.revenue)}</Table.Td>
-                    </>
-                  )}
+                  <Table.Td ta="right">
+                    <DrillNumber
+                      text={formatConversions(m.conversions)}
+                      to={drill(report.conversion, m.conversions, m.model)}
+                      label={`${formatConversions(m.conversions)} ${conversionPlurals[report.conversion].toLowerCase()} credited under ${modelNames[m.model]}`}
+                    />
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <DrillNumber
+                      text={money(m.pipeline)}
+                      to={drill('opportunity_created', m.pipeline, m.model)}
+                      label={`Pipeline credited under ${modelNames[m.model]}: ${money(m.pipeline)}`}
+                    />
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <DrillNumber
+                      text={money(m.revenue)}
+                      to={drill('won', m.revenue, m.model)}
+                      label={`Revenue credited under ${modelNames[m.model]}: ${money(m.revenue)}`}
+                    />
+                  </Table.Td>
                   <Table.Td ta="right">{formatRoi(roiOf(m.revenue))}</Table.Td>
                 </Table.Tr>
               )
@@ -226,8 +219,8 @@ function ModelsTable({
         </Table>
         <Text size="xs" c="dimmed">
           ROI = (revenue − cost) ÷ cost, with the campaign's cost in the range
-          {cost > 0 ? ` (${money(cost)})` : ': none recorded, so no ROI'}. Per-touch credits are
-          kept for the default model only, so only its numbers open the records behind them.
+          {cost > 0 ? ` (${money(cost)})` : ': none recorded, so no ROI'}. Each number opens the
+          deals or people behind it under its model.
         </Text>
       </Stack>
     </Paper>
