@@ -124,3 +124,20 @@ export async function makeWriteKey(admin: Session, workspaceId: string) {
   if (response.statusCode !== 201) throw new Error(`write key failed: ${response.body}`)
   return (response.json() as { data: { id: string; key: string } }).data.key
 }
+
+/** The workspace's default pipeline (made on first read) and a lookup of its stage ids by name. */
+export async function defaultPipeline(session: Session, workspaceId: string) {
+  const [sales] = (
+    await session.request({ method: 'GET', url: '/api/v1/pipelines', workspaceId })
+  ).json().data as { id: string; stages: { id: string; name: string }[] }[]
+  if (!sales) throw new Error('the workspace has no pipeline')
+  const ids = new Map(sales.stages.map((s) => [s.name, s.id]))
+  return {
+    id: sales.id,
+    stage(name: string) {
+      const id = ids.get(name)
+      if (!id) throw new Error(`no stage ${name}`)
+      return id
+    },
+  }
+}

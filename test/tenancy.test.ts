@@ -7,6 +7,7 @@ import { drillCases } from './tenancy/drill-cases.ts'
 import { exportCases } from './tenancy/export-cases.ts'
 import { feedbackCases } from './tenancy/feedback-cases.ts'
 import { fitCases } from './tenancy/fit-cases.ts'
+import { forecastCases } from './tenancy/forecast-cases.ts'
 import { formCases } from './tenancy/form-cases.ts'
 import { foundationCases } from './tenancy/foundation-cases.ts'
 import { funnelCases } from './tenancy/funnel-cases.ts'
@@ -63,6 +64,7 @@ const parts = [
   attributionCases,
   fitCases,
   regretCases,
+  forecastCases,
 ]
 const cases: Record<string, () => Promise<void>> = Object.assign({}, ...parts)
 

@@ -61,12 +61,22 @@ export function stageWinProbabilities(
     const { closed: n, won } = counts.get(stage.stageId) ?? { closed: 0, won: 0 }
     return {
       stageId: stage.stageId,
-      probability: (won + priorDeals * prior) / (n + priorDeals),
+      probability: winProbability(prior, n, won),
       prior,
       closed: n,
       won,
     }
   })
+}
+
+/**
+ * (won + 10 × p₀) ÷ (closed + 10): the configured default p₀ as the mean of a Beta prior worth
+ * `priorDeals` deals, updated by `closed` deals that were in the stage, `won` of them won.
+ */
+export function winProbability(prior: number, closed: number, won: number): number {
+  if (!(prior >= 0 && prior <= 1)) throw new RangeError(`prior: ${prior} is not in 0-1`)
+  if (!(won >= 0 && won <= closed)) throw new RangeError(`won: ${won} is not in 0-${closed}`)
+  return (won + priorDeals * prior) / (closed + priorDeals)
 }
 
 /** Σ amount × the win probability of the deal's stage (a stage without one counts 0). */

@@ -31,6 +31,7 @@ import { exchangeRateRoutes } from './exchange-rates/routes.ts'
 import { exportRoutes } from './exports/routes.ts'
 import { feedbackRoutes } from './feedback/routes.ts'
 import { fitRoutes } from './fit/routes.ts'
+import { forecastRoutes } from './forecast/routes.ts'
 import { publicFormRoutes } from './forms/public-routes.ts'
 import { formRoutes } from './forms/routes.ts'
 import { handoffRoutes } from './handoffs/routes.ts'
@@ -213,6 +214,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(predictiveRoutes(ctx))
       await v1.register(fitRoutes(ctx))
       await v1.register(regretRoutes(ctx))
+      await v1.register(forecastRoutes(ctx))
       await v1.register(notificationRoutes(ctx))
       await v1.register(mqlRoutes(ctx))
     },

@@ -1,28 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeApiKey, makeWorkspace, type Session } from '../../../test/factories.ts'
+import {
+  defaultPipeline,
+  makeApiKey,
+  makeWorkspace,
+  type Session,
+} from '../../../test/factories.ts'
 import { createTestApp, type TestApp } from '../../../test/harness.ts'
 
 let t: TestApp
 let owner: Session
 let workspaceId: string
-let stageIds: Record<string, string>
+let pipeline: Awaited<ReturnType<typeof defaultPipeline>>
 beforeAll(async () => {
   t = await createTestApp()
   ;({ owner, workspaceId } = await makeWorkspace(t, 'Stages Co'))
-  const [sales] = (
-    await owner.request({ method: 'GET', url: '/api/v1/pipelines', workspaceId })
-  ).json().data
-  stageIds = Object.fromEntries(
-    sales.stages.map((s: { id: string; name: string }) => [s.name, s.id]),
-  )
+  pipeline = await defaultPipeline(owner, workspaceId)
 })
 afterAll(async () => t.close())
 
-const stage = (name: string) => {
-  const id = stageIds[name]
-  if (!id) throw new Error(`no stage ${name}`)
-  return id
-}
+const stage = (name: string) => pipeline.stage(name)
 const create = async (payload: Record<string, unknown> = {}) => {
   const response = await owner.request({
     method: 'POST',
