@@ -72,7 +72,9 @@ describe('scoring in the browser', () => {
     const card = page.getByRole('region', { name: 'Scores' })
     await card.waitFor()
     await card.getByRole('button', { name: 'Recompute' }).click()
+    // Attached rather than visible: a score of 0 draws a bar of zero width, which is hidden.
     await card.getByRole('progressbar', { name: /^Fit score \d+ of 100$/ }).waitFor({
+      state: 'attached',
       timeout: 30_000,
     })
     await expect(card.getByText('Not scored yet.').count()).resolves.toBe(0)
