@@ -1045,7 +1045,7 @@ async function writeHistory(db: Kysely<DB>, options: HandoffsOptions, setup: Set
     `.execute(db)
   }
   await insertJson(db, 'notifications', world.notifications)
-  await insertInChunks(db, 'mqlTargets', targets(options, setup, world))
+  await insertInChunks(db, 'targets', targets(options, setup, world))
 }
 
 /** Marketing's monthly MQL commitment: the last twelve months and the next three, near actuals. */
@@ -1053,7 +1053,7 @@ function targets(
   options: HandoffsOptions,
   setup: Setup,
   world: World,
-): Insertable<DB['mqlTargets']>[] {
+): Insertable<DB['targets']>[] {
   const { rng, workspaceId, asOf } = options
   const counts = new Map<string, number>()
   for (const h of world.handoffs) {
@@ -1066,13 +1066,21 @@ function targets(
   // months' targets, growing 5% a month as the business does.
   const today = DateTime.fromJSDate(asOf, { zone: setup.timeZone })
   const pace = ((counts.get(monthOf(0)) ?? 0) * (today.daysInMonth ?? 30)) / Math.max(1, today.day)
-  const rows: Insertable<DB['mqlTargets']>[] = []
+  const rows: Insertable<DB['targets']>[] = []
   for (let offset = -11; offset <= 3; offset++) {
     const actual = offset < 0 ? (counts.get(monthOf(offset)) ?? 0) : pace * 1.05 ** offset
+    const month = monthOf(offset)
     rows.push({
       workspaceId,
-      month: monthOf(offset),
-      target: Math.max(1, Math.round((actual * rng.int(88, 115)) / 100)),
+      id: rng.uuidv7(asOf),
+      subjectKind: 'company',
+      subjectId: '',
+      metric: 'mqls',
+      periodKind: 'month',
+      periodKey: month.slice(0, 7),
+      startsOn: month,
+      endsOn: monthOf(offset + 1),
+      amount: Math.max(1, Math.round((actual * rng.int(88, 115)) / 100)),
       updatedAt: asOf,
     })
   }

@@ -464,7 +464,13 @@ describe('demo world', () => {
     expect(open.rows[0]?.recent).toBeGreaterThan(3)
 
     // Marketing's side: a target for each of the last twelve months and the next three.
-    const targets = await t.ctx.db.selectFrom('mqlTargets').select(['month', 'target']).execute()
+    const targets = await t.ctx.db
+      .selectFrom('targets')
+      .select(['startsOn', 'amount'])
+      .where('subjectKind', '=', 'company')
+      .where('metric', '=', 'mqls')
+      .where('periodKind', '=', 'month')
+      .execute()
     expect(targets).toHaveLength(15)
 
     for (const email of [`sales@${demoDomain}`, `manager@${demoDomain}`]) {

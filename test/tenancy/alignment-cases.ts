@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { expect } from 'vitest'
+import { upsertMqlTarget } from '../../src/server/mql/queries.ts'
 import { asA, asAInB, asB, b, notFound, t } from './world.ts'
 
 let bSetup: Promise<void> | undefined
@@ -35,10 +36,7 @@ function bOnce() {
         decidedAt: at('2025-03-10T17:00:00Z'),
       })
       .execute()
-    await db
-      .insertInto('mqlTargets')
-      .values({ workspaceId, month: '2025-03-01', target: 8 })
-      .execute()
+    await upsertMqlTarget(db, workspaceId, '2025-03-01', 8)
   })()
   return bSetup
 }

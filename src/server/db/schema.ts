@@ -814,11 +814,80 @@ export interface WebhookDeliveriesTable {
 }
 
 /** Marketing's MQL target per month (month = first day, YYYY-MM-DD). */
-export interface MqlTargetsTable {
+// Issue 13: targets, team membership history, reverse-waterfall plans, forecast submissions.
+export type TargetSubjectKind = 'company' | 'team' | 'rep'
+export type TargetMetric = 'revenue' | 'deals_won' | 'mqls' | 'sqls' | 'pipeline_created'
+export type TargetPeriodKind = 'day' | 'week' | 'month' | 'quarter'
+/** numeric columns come back as strings; written as numbers. */
+type Numeric = ColumnType<string, number | string, number | string>
+/** date columns: YYYY-MM-DD. */
+type DateOnly = ColumnType<string, string, string>
+
+export interface TargetsTable {
   workspaceId: string
-  month: string
-  target: number
+  id: string
+  subjectKind: TargetSubjectKind
+  /** '' for the company, the team's id, or the rep's user id. Money metrics in minor units. */
+  subjectId: Generated<string>
+  metric: TargetMetric
+  periodKind: TargetPeriodKind
+  periodKey: string
+  startsOn: DateOnly
+  /** The day after the period's last day. */
+  endsOn: DateOnly
+  amount: number
+  createdBy: string | null
+  createdAt: Generated<Date>
   updatedAt: Generated<Date>
+}
+
+export interface TeamMemberHistoryTable {
+  workspaceId: string
+  teamId: string
+  userId: string
+  joinedAt: Timestamp
+  leftAt: NullableTime
+}
+
+export interface WaterfallPlansTable {
+  workspaceId: string
+  id: string
+  periodKind: 'month' | 'quarter'
+  periodKey: string
+  startsOn: DateOnly
+  endsOn: DateOnly
+  revenueTarget: number
+  averageDealSize: number
+  sqlToWonRate: Numeric
+  mqlToSqlRate: Numeric
+  wonNeeded: number
+  sqlsNeeded: number
+  mqlsNeeded: number
+  salesAgreedBy: string | null
+  salesAgreedAt: NullableTime
+  marketingAgreedBy: string | null
+  marketingAgreedAt: NullableTime
+  createdBy: string | null
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface ForecastSubmissionsTable {
+  workspaceId: string
+  id: string
+  repId: string
+  periodKind: 'month' | 'quarter'
+  periodKey: string
+  startsOn: DateOnly
+  endsOn: DateOnly
+  kind: 'submission' | 'adjustment'
+  adjustsId: string | null
+  commitAmount: number
+  bestCaseAmount: number
+  pipelineAmount: number
+  note: string | null
+  submittedBy: string | null
+  submittedAt: Generated<Date>
 }
 
 export interface DB {
@@ -878,7 +947,10 @@ export interface DB {
   notifications: NotificationsTable
   webhookSubscriptions: WebhookSubscriptionsTable
   webhookDeliveries: WebhookDeliveriesTable
-  mqlTargets: MqlTargetsTable
+  targets: TargetsTable
+  teamMemberHistory: TeamMemberHistoryTable
+  waterfallPlans: WaterfallPlansTable
+  forecastSubmissions: ForecastSubmissionsTable
   feedbackTags: FeedbackTagsTable
   feedbackTagLinks: FeedbackTagLinksTable
   bridgeDigests: BridgeDigestsTable

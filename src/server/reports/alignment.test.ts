@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addMember, makeWorkspace, type Session } from '../../../test/factories.ts'
 import { createTestApp, type TestApp } from '../../../test/harness.ts'
+import { upsertMqlTarget } from '../mql/queries.ts'
 import { computeAlignment } from './alignment.ts'
 import type { AlignmentReport } from './alignment-types.ts'
 
@@ -131,10 +132,7 @@ async function cohortMember(
 }
 
 async function target(workspaceId: string, month: string, value: number) {
-  await t.ctx.db
-    .insertInto('mqlTargets')
-    .values({ workspaceId, month: `${month}-01`, target: value })
-    .execute()
+  await upsertMqlTarget(t.ctx.db, workspaceId, `${month}-01`, value)
 }
 
 async function newWorld(timeZone: string): Promise<World> {

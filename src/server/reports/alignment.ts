@@ -31,6 +31,7 @@ import {
   rankProblems,
 } from '../../domain/alignment.ts'
 import type { DB } from '../db/schema.ts'
+import { mqlTargetsByMonth } from '../mql/queries.ts'
 import type { AlignmentPart, AlignmentPoint, AlignmentReport } from './alignment-types.ts'
 import { type BridgeRange, bridgeRange, drillLink, workspaceTimeZone } from './bridge-common.ts'
 import { monthsOf } from './sla.ts'
@@ -224,16 +225,9 @@ function mqlCohortQuery(
     group by 1`
 }
 
-async function targetMonths(db: Kysely<DB>, workspaceId: string, months: string[]) {
-  if (months.length === 0) return new Map<string, number>()
-  const rows = await db
-    .selectFrom('mqlTargets')
-    .select([sql<string>`to_char(month, 'YYYY-MM')`.as('month'), 'target'])
-    .where('workspaceId', '=', workspaceId)
-    .where('month', '>=', `${months[0]}-01`)
-    .where('month', '<=', `${months.at(-1)}-01`)
-    .execute()
-  return new Map(rows.map((r) => [r.month, Number(r.target)]))
+function targetMonths(db: Kysely<DB>, workspaceId: string, months: string[]) {
+  if (months.length === 0) return Promise.resolve(new Map<string, number>())
+  return mqlTargetsByMonth(db, workspaceId, `${months[0]}-01`, `${months.at(-1)}-01`)
 }
 
 interface PartFigures {

@@ -12,6 +12,7 @@ import { decisionState, firstTouchState, rejectionReasons } from '../../domain/h
 import { type Principal, requirePermission } from '../auth/principal.ts'
 import type { DB } from '../db/schema.ts'
 import { AppError } from '../errors.ts'
+import { mqlTargetsByMonth } from '../mql/queries.ts'
 import { loadPolicyCalendars } from '../sla/resolve.ts'
 import { drillLink } from './bridge-common.ts'
 
@@ -264,13 +265,7 @@ export async function getSlaReport(
   const [rows, calendarOf, targets] = await Promise.all([
     selectHandoffs(db, workspaceId, timeZone, range),
     loadPolicyCalendars(db, workspaceId),
-    db
-      .selectFrom('mqlTargets')
-      .select([sql<string>`to_char(month, 'YYYY-MM')`.as('month'), 'target'])
-      .where('workspaceId', '=', workspaceId)
-      .where('month', '>=', `${range.from.slice(0, 7)}-01`)
-      .where('month', '<=', range.to)
-      .execute(),
+    mqlTargetsByMonth(db, workspaceId, `${range.from.slice(0, 7)}-01`, range.to),
   ])
   const facts: Fact[] = rows.map((row) => ({
     ...row,
@@ -319,7 +314,7 @@ export async function getSlaReport(
         (x.campaign?.name ?? '').localeCompare(y.campaign?.name ?? ''),
     )
 
-  const targetOf = new Map(targets.map((t) => [t.month, t.target]))
+  const targetOf = targets
   const byMonth = groupBy(facts, (r) => r.month)
   const marketing = monthsOf(range.from, range.to).map((month) => {
     const group = byMonth.get(month) ?? []

@@ -75,21 +75,27 @@ export function selectTeamMembers(db: Kysely<DB>, workspaceId: string, teamIds: 
     .execute()
 }
 
+/**
+ * Makes the team's members exactly these people. Only the ones who leave are deleted and only
+ * the ones who join inserted, so team_member_history (kept by a trigger) records real moves.
+ */
 export async function replaceTeamMembers(
   db: Kysely<DB>,
   workspaceId: string,
   teamId: string,
   userIds: string[],
 ) {
-  await db
+  let leaving = db
     .deleteFrom('teamMembers')
     .where('workspaceId', '=', workspaceId)
     .where('teamId', '=', teamId)
-    .execute()
+  if (userIds.length > 0) leaving = leaving.where('userId', 'not in', userIds)
+  await leaving.execute()
   if (userIds.length === 0) return
   await db
     .insertInto('teamMembers')
     .values(userIds.map((userId) => ({ workspaceId, teamId, userId })))
+    .onConflict((oc) => oc.columns(['workspaceId', 'teamId', 'userId']).doNothing())
     .execute()
 }
 

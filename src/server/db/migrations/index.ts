@@ -24,6 +24,7 @@ import * as predictive from './2026-11-30T0900-predictive.ts'
 import * as attribution from './2026-12-01T0900-attribution.ts'
 import * as attributionIncremental from './2026-12-02T0900-attribution-incremental.ts'
 import * as contributionDates from './2026-12-03T0900-contribution-dates.ts'
+import * as targetsForecast from './2026-12-04T0900-targets-forecast.ts'
 
 /** Every migration, in order. Files are frozen once merged; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T0900-attribution': attribution,
   '2026-12-02T0900-attribution-incremental': attributionIncremental,
   '2026-12-03T0900-contribution-dates': contributionDates,
+  '2026-12-04T0900-targets-forecast': targetsForecast,
 }
