@@ -59,8 +59,11 @@ async function selectActuals(
 ): Promise<ActualRow[]> {
   if (windows.length === 0) return []
   const metrics = [...new Set(windows.map((w) => w.metric))]
-  const from = windows.reduce((min, w) => (w.startsOn < min ? w.startsOn : min), '9999-12-31')
-  const to = windows.reduce((max, w) => (w.endsOn > max ? w.endsOn : max), '0000-01-01')
+  const from = windows.map((w) => w.startsOn).sort()[0]
+  const to = windows
+    .map((w) => w.endsOn)
+    .sort()
+    .at(-1)
   const repIds = [
     ...new Set(windows.filter((w) => w.subjectKind === 'rep').map((w) => w.subjectId)),
   ]
