@@ -25,6 +25,7 @@ import { routingCases } from './tenancy/routing-cases.ts'
 import { salesCases } from './tenancy/sales-cases.ts'
 import { scoringCases } from './tenancy/scoring-cases.ts'
 import { slaCases } from './tenancy/sla-cases.ts'
+import { targetCases } from './tenancy/target-cases.ts'
 import { trackingCases } from './tenancy/tracking-cases.ts'
 import { voiceCases } from './tenancy/voice-cases.ts'
 import { webhookCases } from './tenancy/webhook-cases.ts'
@@ -65,6 +66,7 @@ const parts = [
   fitCases,
   regretCases,
   forecastCases,
+  targetCases,
 ]
 const cases: Record<string, () => Promise<void>> = Object.assign({}, ...parts)
 

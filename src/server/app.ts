@@ -67,11 +67,14 @@ import { routingRoutes } from './routing/routes.ts'
 import { savedViewRoutes } from './saved-views/routes.ts'
 import { scoringRoutes } from './scoring/routes.ts'
 import { slaRoutes } from './sla/routes.ts'
+import { targetRoutes } from './targets/routes.ts'
 import { teamRoutes } from './teams/routes.ts'
+import { todayRoutes } from './today/routes.ts'
 import { touchpointRoutes } from './touchpoints/routes.ts'
 import { snippetRoutes, trackingRoutes } from './tracking/routes.ts'
 import { trashRoutes } from './trash/routes.ts'
 import { version } from './version.ts'
+import { waterfallRoutes } from './waterfall/routes.ts'
 import { webhookRoutes } from './webhooks/routes.ts'
 import { workspaceRoutes } from './workspaces/routes.ts'
 import { writeKeyRoutes } from './write-keys/routes.ts'
@@ -215,6 +218,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(fitRoutes(ctx))
       await v1.register(regretRoutes(ctx))
       await v1.register(forecastRoutes(ctx))
+      await v1.register(waterfallRoutes(ctx))
+      await v1.register(todayRoutes(ctx))
+      await v1.register(targetRoutes(ctx))
       await v1.register(notificationRoutes(ctx))
       await v1.register(mqlRoutes(ctx))
     },

@@ -35,6 +35,13 @@ export type Permission =
   | 'scoring:manage'
   | 'fit:override'
   | 'attribution:manage'
+  | 'forecast:submit'
+  | 'forecast:manage'
+  | 'today:team'
+  | 'targets:manage'
+  | 'plan:agree_sales'
+  | 'plan:agree_marketing'
+  | 'leader:read'
 
 const everyone: Permission[] = ['workspace:read', 'members:read', 'records:read']
 const editors: Permission[] = [...everyone, 'records:write']
@@ -58,6 +65,17 @@ const editors: Permission[] = [...everyone, 'records:write']
 // or later stage, with a written reason) to sales managers and admins.
 // Attribution (issue 12): attribution:manage (the default model, lookback window, custom weights)
 // belongs to admins and marketing; every member reads the reports.
+// The sales forecast (issue 13): forecast:submit lets sales, sales managers and admins submit their
+// own forecast for an open period; forecast:manage lets sales managers (of the rep's team) and
+// admins adjust a rep's submission with a note. Every member reads the forecast call.
+// Today (issue 13): every member reads their own Today; today:team (any rep's Today, any team's
+// view and leaderboard) belongs to sales managers and admins. A team's manager of another role sees
+// their own team's reps without it.
+// Targets (issue 13): targets:manage (revenue, deals won, SQL and pipeline targets of anyone)
+// belongs to admins and sales managers; MQL targets stay with mql:manage (marketing's commitment).
+// The reverse-waterfall plan (issue 13): plan:agree_sales (sales managers, admins) and
+// plan:agree_marketing (marketing, admins) record each side's agreement; either may propose or edit
+// a plan. leader:read (the leader view) is the admin role's, and anyone's given it.
 export const permissionsOf: Record<Role, readonly Permission[]> = {
   admin: [
     ...editors,
@@ -82,6 +100,13 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'scoring:manage',
     'fit:override',
     'attribution:manage',
+    'plan:agree_sales',
+    'plan:agree_marketing',
+    'leader:read',
+    'targets:manage',
+    'today:team',
+    'forecast:submit',
+    'forecast:manage',
   ],
   marketing: [
     ...editors,
@@ -93,8 +118,9 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'feedback:manage',
     'scoring:manage',
     'attribution:manage',
+    'plan:agree_marketing',
   ],
-  sales: [...editors, 'handoffs:work'],
+  sales: [...editors, 'handoffs:work', 'forecast:submit'],
   sales_manager: [
     ...editors,
     'records:delete',
@@ -104,6 +130,11 @@ export const permissionsOf: Record<Role, readonly Permission[]> = {
     'sla:manage',
     'feedback:manage',
     'fit:override',
+    'plan:agree_sales',
+    'targets:manage',
+    'today:team',
+    'forecast:submit',
+    'forecast:manage',
   ],
   viewer: everyone,
 }
