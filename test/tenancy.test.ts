@@ -26,6 +26,7 @@ import { salesCases } from './tenancy/sales-cases.ts'
 import { scoringCases } from './tenancy/scoring-cases.ts'
 import { slaCases } from './tenancy/sla-cases.ts'
 import { targetCases } from './tenancy/target-cases.ts'
+import { todayCases } from './tenancy/today-cases.ts'
 import { trackingCases } from './tenancy/tracking-cases.ts'
 import { voiceCases } from './tenancy/voice-cases.ts'
 import { webhookCases } from './tenancy/webhook-cases.ts'
@@ -67,6 +68,7 @@ const parts = [
   regretCases,
   forecastCases,
   targetCases,
+  todayCases,
 ]
 const cases: Record<string, () => Promise<void>> = Object.assign({}, ...parts)
 

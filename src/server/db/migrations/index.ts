@@ -25,6 +25,7 @@ import * as attribution from './2026-12-01T0900-attribution.ts'
 import * as attributionIncremental from './2026-12-02T0900-attribution-incremental.ts'
 import * as contributionDates from './2026-12-03T0900-contribution-dates.ts'
 import * as targetsForecast from './2026-12-04T0900-targets-forecast.ts'
+import * as todayTaskIndex from './2026-12-04T1500-today-task-index.ts'
 
 /** Every migration, in order. Files are frozen once merged; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T0900-attribution-incremental': attributionIncremental,
   '2026-12-03T0900-contribution-dates': contributionDates,
   '2026-12-04T0900-targets-forecast': targetsForecast,
+  '2026-12-04T1500-today-task-index': todayTaskIndex,
 }
