@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import {
+  effectiveForecast,
   forecastAccuracy,
+  lastSubmissionBefore,
   pipelineCoverage,
   reverseWaterfall,
   stageWinProbabilities,
+  submissionAccuracy,
   weightedPipeline,
 } from './forecast.ts'
 
@@ -120,5 +123,72 @@ describe('the reverse waterfall', () => {
     expect(() => reverseWaterfall({ ...base, sqlToWonRate: 0 })).toThrow(/sqlToWonRate/)
     expect(() => reverseWaterfall({ ...base, mqlToSqlRate: 1.2 })).toThrow(/mqlToSqlRate/)
     expect(() => reverseWaterfall({ ...base, revenueTarget: -5 })).toThrow(/revenueTarget/)
+  })
+})
+
+describe('submissions and their accuracy', () => {
+  const at = (iso: string) => new Date(iso)
+  const figures = (commit: number, bestCase: number, pipeline: number) => ({
+    commit,
+    bestCase,
+    pipeline,
+  })
+
+  it('takes the last submission made strictly before the period started', () => {
+    const subs = [
+      { id: 'a', submittedAt: at('2026-09-20T10:00:00Z') },
+      { id: 'b', submittedAt: at('2026-09-28T10:00:00Z') },
+      { id: 'c', submittedAt: at('2026-10-01T00:00:00Z') },
+      { id: 'd', submittedAt: at('2026-10-05T10:00:00Z') },
+    ]
+    expect(lastSubmissionBefore(subs, at('2026-10-01T00:00:00Z'))?.id).toBe('b')
+    expect(lastSubmissionBefore(subs, at('2026-09-01T00:00:00Z'))).toBeUndefined()
+  })
+
+  it('goes by the adjustment only when it is newer than the latest submission', () => {
+    const submission = { ...figures(100, 150, 300), submittedAt: at('2026-10-02T00:00:00Z') }
+    const adjustment = { ...figures(80, 150, 300), submittedAt: at('2026-10-03T00:00:00Z') }
+    expect(effectiveForecast(submission, adjustment)).toMatchObject({
+      commit: 80,
+      source: 'adjustment',
+    })
+    const resubmitted = { ...submission, commit: 120, submittedAt: at('2026-10-04T00:00:00Z') }
+    expect(effectiveForecast(resubmitted, adjustment)).toMatchObject({
+      commit: 120,
+      source: 'submission',
+    })
+    expect(effectiveForecast(undefined, undefined)).toBeUndefined()
+  })
+
+  it('is 1 − WAPE per category over the periods with a submission, pooled', () => {
+    // Hand-computed. Periods: (commit 100, best 150, pipeline 300; won 80),
+    // (commit 200, best 250, pipeline 400; won 250), (no submission; won 999: left out),
+    // (commit 50, best 60, pipeline 70; won 0).
+    // commit: |100−80| + |200−250| + |50−0| = 120 over 330 won → 1 − 120/330 = 0.636363…
+    // best case: 70 + 0 + 60 = 130 → 1 − 130/330; pipeline: 220 + 150 + 70 = 440 → 1 − 440/330.
+    const result = submissionAccuracy([
+      { submission: figures(100, 150, 300), actual: 80 },
+      { submission: figures(200, 250, 400), actual: 250 },
+      { submission: undefined, actual: 999 },
+      { submission: figures(50, 60, 70), actual: 0 },
+    ])
+    expect(result.commit).toMatchObject({ periods: 3, forecast: 350, actual: 330, error: 120 })
+    expect(result.commit.accuracy).toBeCloseTo(1 - 120 / 330, 12)
+    expect(result.bestCase.accuracy).toBeCloseTo(1 - 130 / 330, 12)
+    expect(result.pipeline.accuracy).toBeCloseTo(1 - 440 / 330, 12)
+    expect(result.pipeline.forecast).toBe(770)
+  })
+
+  it('has no accuracy without a submitted period or without actuals', () => {
+    expect(submissionAccuracy([{ submission: undefined, actual: 10 }]).commit).toEqual({
+      accuracy: null,
+      periods: 0,
+      forecast: 0,
+      actual: 0,
+      error: 0,
+    })
+    expect(
+      submissionAccuracy([{ submission: figures(10, 10, 10), actual: 0 }]).commit.accuracy,
+    ).toBeNull()
   })
 })

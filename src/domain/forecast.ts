@@ -151,3 +151,75 @@ export function reverseWaterfall(a: WaterfallAssumptions): Waterfall {
   const mqls = up(sqls / a.mqlToSqlRate)
   return { wonDeals, sqls, mqls }
 }
+
+/** The three figures a rep submits for a period (minor units of the base currency). */
+export interface SubmittedFigures {
+  commit: number
+  bestCase: number
+  pipeline: number
+}
+
+export const submittedCategories = ['commit', 'bestCase', 'pipeline'] as const
+export type SubmittedCategory = (typeof submittedCategories)[number]
+
+/** The last of `submissions` made strictly before `start` (DEFINITIONS.md "Forecast accuracy"). */
+export function lastSubmissionBefore<T extends { submittedAt: Date }>(
+  submissions: readonly T[],
+  start: Date,
+): T | undefined {
+  let last: T | undefined
+  for (const s of submissions) {
+    if (s.submittedAt.getTime() >= start.getTime()) continue
+    if (!last || s.submittedAt.getTime() >= last.submittedAt.getTime()) last = s
+  }
+  return last
+}
+
+/**
+ * The figure a forecast call goes by: the manager's adjustment when it is newer than the rep's
+ * latest submission, else that submission (a rep resubmitting after an adjustment is heard again).
+ */
+export function effectiveForecast<T extends SubmittedFigures & { submittedAt: Date }>(
+  submission: T | undefined,
+  adjustment: T | undefined,
+): (T & { source: 'submission' | 'adjustment' }) | undefined {
+  if (adjustment && (!submission || adjustment.submittedAt >= submission.submittedAt)) {
+    return { ...adjustment, source: 'adjustment' }
+  }
+  return submission ? { ...submission, source: 'submission' } : undefined
+}
+
+export interface CategoryAccuracy {
+  /** 1 − WAPE of the category's figure against the actuals; null without actuals. */
+  accuracy: number | null
+  /** Closed periods with a submission made before they started. */
+  periods: number
+  /** Σ of the submitted figures, of the actuals, and of |figure − actual| over those periods. */
+  forecast: number
+  actual: number
+  error: number
+}
+
+/**
+ * Forecast accuracy per submitted category over closed periods: each period's last submission
+ * made before it started against what was won in it; periods without such a submission are left
+ * out. Pairs of several reps pool into one WAPE (a team's or the company's accuracy).
+ */
+export function submissionAccuracy(
+  periods: readonly { submission: SubmittedFigures | undefined; actual: number }[],
+): Record<SubmittedCategory, CategoryAccuracy> {
+  const counted = periods.filter(
+    (p): p is { submission: SubmittedFigures; actual: number } => p.submission !== undefined,
+  )
+  const of = (category: SubmittedCategory): CategoryAccuracy => {
+    const pairs = counted.map((p) => ({ forecast: p.submission[category], actual: p.actual }))
+    return {
+      accuracy: forecastAccuracy(pairs),
+      periods: pairs.length,
+      forecast: pairs.reduce((sum, p) => sum + p.forecast, 0),
+      actual: pairs.reduce((sum, p) => sum + p.actual, 0),
+      error: pairs.reduce((sum, p) => sum + Math.abs(p.forecast - p.actual), 0),
+    }
+  }
+  return { commit: of('commit'), bestCase: of('bestCase'), pipeline: of('pipeline') }
+}
