@@ -14,6 +14,7 @@ import { funnelCases } from './tenancy/funnel-cases.ts'
 import { handoffCases } from './tenancy/handoff-cases.ts'
 import { identityCases } from './tenancy/identity-cases.ts'
 import { importCases } from './tenancy/import-cases.ts'
+import { leaderCases } from './tenancy/leader-cases.ts'
 import { mergeCases } from './tenancy/merge-cases.ts'
 import { notificationCases } from './tenancy/notification-cases.ts'
 import { predictiveCases } from './tenancy/predictive-cases.ts'
@@ -29,6 +30,7 @@ import { targetCases } from './tenancy/target-cases.ts'
 import { todayCases } from './tenancy/today-cases.ts'
 import { trackingCases } from './tenancy/tracking-cases.ts'
 import { voiceCases } from './tenancy/voice-cases.ts'
+import { waterfallCases } from './tenancy/waterfall-cases.ts'
 import { webhookCases } from './tenancy/webhook-cases.ts'
 import { a, b, buildWorld, t } from './tenancy/world.ts'
 import { writeKeyCases } from './tenancy/write-key-cases.ts'
@@ -67,6 +69,8 @@ const parts = [
   fitCases,
   regretCases,
   forecastCases,
+  waterfallCases,
+  leaderCases,
   targetCases,
   todayCases,
 ]

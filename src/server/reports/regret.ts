@@ -135,7 +135,7 @@ interface DealRow {
 }
 
 /** Won deals closed in the range, with what the regret rule and the groupings need. */
-async function selectWonDeals(
+export async function selectWonDeals(
   db: Kysely<DB>,
   workspaceId: string,
   range: BridgeRange,
