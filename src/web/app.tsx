@@ -34,6 +34,7 @@ import { ImportPage } from './features/imports/import-page.tsx'
 import { HandoffPage } from './features/inbox/handoff-page.tsx'
 import { InboxPage } from './features/inbox/inbox-page.tsx'
 import { SlaReportPage } from './features/inbox/sla-report-page.tsx'
+import { LeaderPage } from './features/leader/leader-page.tsx'
 import { DuplicatesPage } from './features/merges/duplicates-page.tsx'
 import { MqlSettingsPage } from './features/mql/mql-settings-page.tsx'
 import { NotificationsPage } from './features/notifications/notifications-page.tsx'
@@ -54,6 +55,9 @@ import { ShellLayout } from './features/shell/shell-layout.tsx'
 import { SlaPage } from './features/sla/sla-page.tsx'
 import { AttributionDrillPage } from './features/telescope/attribution-drill-page.tsx'
 import { TelescopePage } from './features/telescope/telescope-page.tsx'
+import { TeamTodayPage } from './features/today/team-today-page.tsx'
+import { TodayPage } from './features/today/today-page.tsx'
+import { PlanPage } from './features/waterfall/plan-page.tsx'
 import { WebhooksPage } from './features/webhooks/webhooks-page.tsx'
 
 export function App() {
@@ -68,10 +72,12 @@ export function App() {
       <Route element={<RequireSession />}>
         <Route element={<ShellLayout />}>
           {areas
-            .filter((area) => area.path !== '/bridge' && area.path !== '/telescope')
+            .filter((area) => !['/bridge', '/telescope', '/microscope'].includes(area.path))
             .map((area) => (
               <Route key={area.path} path={area.path} element={<AreaPage area={area} />} />
             ))}
+          <Route path="/microscope" element={<TodayPage />} />
+          <Route path="/microscope/team" element={<TeamTodayPage />} />
           <Route path="/microscope/accounts" element={<AccountsPage />} />
           <Route
             path="/microscope/accounts/duplicates"
@@ -94,6 +100,7 @@ export function App() {
           <Route path="/bridge/sla" element={<SlaReportPage />} />
           <Route path="/bridge/voice-of-sales" element={<VoiceOfSalesPage />} />
           <Route path="/bridge/funnel" element={<FunnelPage />} />
+          <Route path="/bridge/plan" element={<PlanPage />} />
           <Route path="/bridge/records" element={<DrillRecordsPage />} />
           <Route path="/reports/regret" element={<RegretPage />} />
           <Route path="/reports/predictive" element={<PredictivePage />} />
@@ -105,6 +112,7 @@ export function App() {
           <Route path="/telescope/forms/new" element={<FormPage />} />
           <Route path="/telescope/forms/:id" element={<FormPage />} />
           <Route path="/notifications" element={<NotificationsPage />} />
+          <Route path="/leader" element={<LeaderPage />} />
           <Route path="/settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="/settings/workspace" replace />} />
             <Route path="workspace" element={<WorkspaceSettingsPage />} />

@@ -3,7 +3,10 @@ import { useHealth, useSession } from '../../api/queries.ts'
 import { SignInPage } from '../auth/sign-in-page.tsx'
 import { FullPageError, FullPageLoader } from './full-page.tsx'
 
-/** `/` opens Microscope for a signed-in person, the sign-in page for anyone else. */
+/**
+ * `/` opens Microscope for a signed-in person (its Today page: the landing page of reps and sales
+ * managers), the sign-in page for anyone else.
+ */
 export function RootRedirect() {
   const session = useSession()
   // Loaded alongside the session so the sign-in page (and its demo note) renders complete.
