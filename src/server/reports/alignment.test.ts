@@ -418,6 +418,88 @@ describe('alignment index: ranges', () => {
   })
 })
 
+describe('alignment index: forecast_accuracy', () => {
+  it("is 1 − WAPE of each ended month's commit submissions against what each rep won", async () => {
+    const w = await newWorld('America/Chicago')
+    const ws = w.workspaceId
+    const x = await addMember(t, w.admin, ws, 'sales')
+    const y = await addMember(t, w.admin, ws, 'sales')
+    const won = await t.ctx.db
+      .selectFrom('stages')
+      .select(['id', 'pipelineId'])
+      .where('workspaceId', '=', ws)
+      .where('isWon', '=', true)
+      .executeTakeFirstOrThrow()
+    const wonDeal = (owner: Session, amount: number, closed: string) =>
+      t.ctx.db
+        .insertInto('deals')
+        .values({
+          workspaceId: ws,
+          id: randomUUID(),
+          name: `Won ${amount}`,
+          pipelineId: won.pipelineId,
+          stageId: won.id,
+          amount,
+          currency: 'USD',
+          ownerId: owner.userId,
+          forecastCategory: 'closed_won',
+          closedAt: at(closed),
+        })
+        .execute()
+    const submitted = (rep: Session, month: string, commit: number, when: string) =>
+      t.ctx.db
+        .insertInto('forecastSubmissions')
+        .values({
+          workspaceId: ws,
+          id: randomUUID(),
+          repId: rep.userId,
+          periodKind: 'month',
+          periodKey: month,
+          startsOn: `${month}-01`,
+          endsOn: `${month}-28`,
+          kind: 'submission',
+          commitAmount: commit,
+          bestCaseAmount: commit,
+          pipelineAmount: 0,
+          submittedAt: at(when),
+        })
+        .execute()
+    // October: x committed 1,000.00 before it began (a later 0.01 does not count) and won 800.00;
+    // y committed 500.00 and won 600.00 (31 October 22:00 in Chicago). |200| + |100| of 1,400.
+    await submitted(x, '2026-10', 100_000, '2026-09-25T15:00:00Z')
+    await submitted(x, '2026-10', 1, '2026-10-05T15:00:00Z')
+    await wonDeal(x, 80_000, '2026-10-15T15:00:00Z')
+    await submitted(y, '2026-10', 50_000, '2026-09-28T15:00:00Z')
+    await wonDeal(y, 60_000, '2026-11-01T03:00:00Z')
+    // September: a commitment but nothing won (no WAPE); November has not ended.
+    await submitted(x, '2026-09', 10_000, '2026-08-30T15:00:00Z')
+    await submitted(x, '2026-11', 10_000, '2026-10-30T15:00:00Z')
+    await wonDeal(x, 10_000, '2026-11-05T15:00:00Z')
+
+    const r = await report({ from: '2026-09-01', to: '2026-11-10' }, w)
+    expect(r.parts.map((p) => p.key)).toEqual(['forecast_accuracy'])
+    const p = part(r, 'forecast_accuracy')
+    expect(p).toMatchObject({
+      owner: 'sales',
+      label: 'Forecast accuracy',
+      value: 78.6,
+      numerator: 30_000,
+      denominator: 140_000,
+      detail:
+        "2 reps' commits off by $300 in all against $1,400 won (WAPE 21.4%; each rep's last submission before the month began)",
+      link: '/bridge/records?kind=deals&from=2026-10-01&to=2026-10-31&outcome=won&month=2026-10',
+      shortfallLink: '/microscope/forecast?periodKind=month&periodKey=2026-10',
+    })
+    expect(p?.x).toBeCloseTo(1 - 30_000 / 140_000, 12)
+    expect(p?.trend).toEqual([
+      { period: '2026-09', value: null },
+      { period: '2026-10', value: 78.6 },
+      { period: '2026-11', value: null },
+    ])
+    expect(r.index).toBe(78.6)
+  })
+})
+
 describe('alignment index: problems', () => {
   let w: World
   let r: AlignmentReport

@@ -16,6 +16,10 @@
  *   entry of the month, as the drill-down counts them); a conversion is an sql entry within 90
  *   days. A cohort younger than 90 days counts its conversions so far (its detail says so).
  *   Trailing months are computed the same way, even before `from`.
+ * - forecast_accuracy (issue 13): 1 − WAPE of the reps' commit submissions of each month that has
+ *   ended, whole (a month the range cuts too), each rep's last submission made before the month
+ *   started against the revenue they won in it (src/server/forecast/accuracy.ts). Its link lists
+ *   the won deals (the actuals), its second link opens the month's forecast call.
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import { DateTime } from 'luxon'
@@ -30,7 +34,11 @@ import {
   partValue,
   rankProblems,
 } from '../../domain/alignment.ts'
+import { submissionAccuracy } from '../../domain/forecast.ts'
+import { minorUnitDigits } from '../../domain/money.ts'
 import type { DB } from '../db/schema.ts'
+import { accuracyPairs } from '../forecast/accuracy.ts'
+import { forecastCalendar, forecastPeriod } from '../forecast/period.ts'
 import { mqlTargetsByMonth } from '../mql/queries.ts'
 import type { AlignmentPart, AlignmentPoint, AlignmentReport } from './alignment-types.ts'
 import { type BridgeRange, bridgeRange, drillLink, workspaceTimeZone } from './bridge-common.ts'
@@ -230,6 +238,37 @@ function targetMonths(db: Kysely<DB>, workspaceId: string, months: string[]) {
   return mqlTargetsByMonth(db, workspaceId, `${months[0]}-01`, `${months.at(-1)}-01`)
 }
 
+/** 1 − WAPE of commit submissions per month that has ended (only months with actuals). */
+async function forecastMonths(db: Kysely<DB>, workspaceId: string, months: string[], now: Date) {
+  const calendar = await forecastCalendar(db, workspaceId)
+  const periods = months
+    .map((month) => forecastPeriod('month', month, calendar))
+    .filter((period) => period.end.getTime() <= now.getTime())
+  const { pairs } = await accuracyPairs(db, workspaceId, calendar, periods)
+  const out = new Map<string, { x: number; error: number; actual: number; reps: number }>()
+  for (const period of periods) {
+    const of = pairs.filter((p) => p.periodKey === period.key)
+    const { commit } = submissionAccuracy(of)
+    if (commit.accuracy === null) continue
+    out.set(period.key, {
+      x: commit.accuracy,
+      error: commit.error,
+      actual: commit.actual,
+      reps: commit.periods,
+    })
+  }
+  return { months: out, baseCurrency: calendar.baseCurrency }
+}
+
+function money(minor: number, currency: string) {
+  const digits = minorUnitDigits(currency)
+  return new Intl.NumberFormat('en', {
+    style: 'currency',
+    currency,
+    maximumFractionDigits: 0,
+  }).format(minor / 10 ** digits)
+}
+
 interface PartFigures {
   key: AlignmentPartKey
   x: number
@@ -402,7 +441,7 @@ export async function computeAlignment(
   }
 
   // The problems' own queries run alongside the months'.
-  const [handoffs, losses, cohorts, targets, facts] = await Promise.all([
+  const [handoffs, losses, cohorts, targets, facts, forecasts] = await Promise.all([
     handoffMonths(db, workspaceId, range, extraHandoffs, now),
     lossMonths(db, workspaceId, range, extraHandoffs),
     mqlCohorts(db, workspaceId, range, extraCohorts),
@@ -412,6 +451,12 @@ export async function computeAlignment(
       windows.map((w) => w.month),
     ),
     problemFacts(db, workspaceId, timeZone, now, range),
+    forecastMonths(
+      db,
+      workspaceId,
+      windows.map((w) => w.month),
+      now,
+    ),
   ])
 
   const rateOf = (month: string) => {
@@ -507,6 +552,26 @@ export async function computeAlignment(
         detail: `${delivered} MQLs delivered against a target of ${target}`,
         link: link('handoffs', {}),
         shortfallLink: null,
+      })
+    }
+    const forecast = forecasts.months.get(w.month)
+    if (forecast) {
+      const whole = {
+        from: `${w.month}-01`,
+        to: DateTime.fromISO(`${w.month}-01`, { zone: 'utc' }).endOf('month').toISODate() ?? '',
+      }
+      const currency = forecasts.baseCurrency
+      figures.set('forecast_accuracy', {
+        key: 'forecast_accuracy',
+        x: forecast.x,
+        numerator: forecast.error,
+        denominator: forecast.actual,
+        detail:
+          `${forecast.reps} ${forecast.reps === 1 ? "rep's commit" : "reps' commits"} off by ` +
+          `${money(forecast.error, currency)} in all against ${money(forecast.actual, currency)} won ` +
+          `(WAPE ${pct(forecast.error / forecast.actual)}; each rep's last submission before the month began)`,
+        link: drillLink('deals', whole, { outcome: 'won', month: w.month }),
+        shortfallLink: `/microscope/forecast?periodKind=month&periodKey=${w.month}`,
       })
     }
     return figures
