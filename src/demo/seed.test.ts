@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn } from '../../test/factories.ts'
 import { createTestApp, type TestApp } from '../../test/harness.ts'
 import { attributionModels } from '../domain/attribution/types.ts'
+import { forecastAccuracy } from '../domain/forecast.ts'
 import type { Database } from '../server/db/database.ts'
 import { runSlaScan } from '../server/sla/scan.ts'
 import { costlyProgramme } from './crm.ts'
@@ -524,4 +525,57 @@ describe('demo world', () => {
     `.execute(t.ctx.db)
     expect(noBudget.rows[0]?.tagged).toBeGreaterThan(5)
   })
+
+  it('plants targets for every period and subject, and reps whose forecast habits show in their accuracy', async () => {
+    await seedDemo(t.ctx.db, { seed: 7, asOf, reset: false })
+    const kinds = await sql<{ subjectKind: string; periodKind: string; n: number }>`
+      select subject_kind, period_kind, count(*)::int as n from targets group by 1, 2
+    `.execute(t.ctx.db)
+    const has = (subject: string, period: string) =>
+      kinds.rows.some((r) => r.subjectKind === subject && r.periodKind === period && r.n > 0)
+    for (const period of ['day', 'week', 'month', 'quarter']) expect(has('rep', period)).toBe(true)
+    for (const subject of ['team', 'company']) {
+      expect(has(subject, 'month')).toBe(true)
+      expect(has(subject, 'quarter')).toBe(true)
+    }
+    // The demo rep has a target for the day, the week and the month the demo opens on.
+    const rep = demoLogins.find((l) => l.role === 'sales')?.email ?? ''
+    const today = await sql<{ periodKind: string }>`
+      select distinct period_kind from targets tg join users u on u.id = tg.subject_id
+      where u.email = ${rep} and tg.metric = 'revenue'
+        and tg.starts_on <= '2026-06-30' and tg.ends_on > '2026-06-30'
+    `.execute(t.ctx.db)
+    expect(today.rows.map((r) => r.periodKind).sort()).toEqual(['day', 'month', 'quarter', 'week'])
+
+    // Forecast accuracy of each rep's last commit before each closed month, vs what they won.
+    const pairs = await sql<{ repId: string; forecast: string; actual: string }>`
+      select s.rep_id, s.commit_amount::text as forecast, coalesce((
+        select sum(d.amount) from deals d join stages st on st.id = d.stage_id
+        where d.workspace_id = s.workspace_id and d.owner_id = s.rep_id and st.is_won
+          and d.closed_at >= s.starts_on::timestamp at time zone 'America/Chicago'
+          and d.closed_at < s.ends_on::timestamp at time zone 'America/Chicago'), 0)::text as actual
+      from forecast_submissions s
+      where s.kind = 'submission' and s.ends_on <= '2026-06-01'
+        and s.submitted_at < s.starts_on::timestamp at time zone 'America/Chicago'
+    `.execute(t.ctx.db)
+    const byRep = new Map<string, { forecast: number; actual: number }[]>()
+    for (const row of pairs.rows) {
+      const list = byRep.get(row.repId) ?? []
+      list.push({ forecast: Number(row.forecast), actual: Number(row.actual) })
+      byRep.set(row.repId, list)
+    }
+    const accuracy = new Map([...byRep].map(([id, list]) => [id, forecastAccuracy(list) ?? 0]))
+    const adjusted = await t.ctx.db
+      .selectFrom('forecastSubmissions')
+      .select('repId')
+      .distinct()
+      .where('kind', '=', 'adjustment')
+      .execute()
+    expect(adjusted).toHaveLength(1)
+    const overCommitter = adjusted[0]?.repId ?? ''
+    const others = [...accuracy].filter(([id]) => id !== overCommitter).map(([, a]) => a)
+    expect(accuracy.get(overCommitter)).toBeLessThan(Math.min(...others))
+    expect(accuracy.get(overCommitter)).toBeLessThan(0.7)
+    expect(others.filter((a) => a > 0.8).length).toBeGreaterThan(others.length / 2)
+  }, 180_000)
 })

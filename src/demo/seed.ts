@@ -11,6 +11,7 @@ import { plantHandoffs } from './crm-handoffs.ts'
 import { plantJourneys } from './crm-journeys.ts'
 import { plantPredictiveModel } from './crm-predictive.ts'
 import { plantEngagement, plantProductFit, plantScores, plantScoringRules } from './crm-scores.ts'
+import { plantTargets } from './crm-targets.ts'
 import { plantTracking } from './crm-tracking.ts'
 import { demoWorkspaceName } from './names.ts'
 import { SeededRandom } from './random.ts'
@@ -69,6 +70,8 @@ const lastNames = [
 const teamNames = ['Enterprise', 'Mid-Market', 'SMB'] as const
 /** Mixed into the seed for the attribution journeys' own generator. */
 const journeysSeed = 0x12_0c_a7
+/** The targets' and forecasts' own generator (issue 13), for the same reason. */
+const targetsSeed = 0x13_7a_46
 
 export interface DemoOptions {
   seed: number
@@ -265,6 +268,17 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
     const scores = await plantScores(trx, { workspaceId, asOf: options.asOf })
     // Predictive scoring (issue 10): the model trained on this history, every contact scored.
     const predictive = await plantPredictiveModel(trx, { workspaceId, asOf: options.asOf })
+    // Targets and forecasts (issue 13): quotas from each rep's pace; two generated reps with
+    // telling forecast habits (one over-commits, one sandbags).
+    const targets = await plantTargets(trx, {
+      workspaceId,
+      rng: new SeededRandom(options.seed ^ targetsSeed),
+      asOf: options.asOf,
+      teams: teamReps,
+      managerId: userIds.get(`manager@${demoDomain}`) ?? '',
+      overCommitterId: userIds.get(reps[2]?.email ?? '') ?? '',
+      sandbaggerId: userIds.get(reps[3]?.email ?? '') ?? '',
+    })
     return {
       created: true as const,
       workspaceId,
@@ -277,6 +291,7 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
       ...journeys,
       ...scores,
       ...predictive,
+      ...targets,
     }
   })
   // Fresh tables have no statistics until autovacuum gets to them; without them the planner
