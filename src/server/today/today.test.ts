@@ -147,14 +147,14 @@ beforeAll(async () => {
   ids.poor = await deal('Poor fit', { ownerId: rep.userId, amount: 5000 })
   ids.overridden = await deal('Overridden', { ownerId: rep.userId, amount: 5000 })
   ids.fine = await deal('Fine fit', { ownerId: rep.userId, amount: 5000 })
-  const fit = (id: string, productFit: number, extra: Record<string, unknown> = {}) =>
+  const setFit = (id: string, productFit: number, extra: Record<string, unknown> = {}) =>
     t.ctx.db
       .updateTable('deals')
       .set({ productFit, ...extra })
       .where('workspaceId', '=', workspaceId)
       .where('id', '=', id)
       .execute()
-  await fit(ids.poor, 25, {
+  await setFit(ids.poor, 25, {
     fitDetails: JSON.stringify([
       {
         productId: randomUUID(),
@@ -164,13 +164,13 @@ beforeAll(async () => {
       },
     ]),
   })
-  await fit(ids.overridden, 10, {
+  await setFit(ids.overridden, 10, {
     fitOverrideAt: now,
     fitOverrideBy: manager.userId,
     fitOverrideReason: 'pilot',
   })
-  await fit(ids.fine, 60)
-  await fit(ids.won, 5) // won: not a warning any more
+  await setFit(ids.fine, 60)
+  await setFit(ids.won, 5) // won: not a warning any more
 
   // Hot leads: scores planted as the scoring worker would write them.
   const contact = async (name: string, ownerId: string, stage = 'lead') =>
@@ -222,9 +222,9 @@ beforeAll(async () => {
   await due(ids.lateHandoff as string, -2, 20)
   await due(ids.freshHandoff as string, 30, 60)
 
-  // Targets: rep 100 000 of revenue this month (won 100 000 → 100 %), rep 2 200 000 (won 50 000
-  // → 25 %); rep two tasks... no: rep has a week target of 2 deals won (1 → 50 %) and a day
-  // target of pipeline created; lead has none.
+  // Targets: rep 100 000 of revenue this month (won 100 000: 100 %) and 2 deals won this week
+  // (1: 50 %); rep 2 200 000 this month (won 50 000: 25 %); last month's target is not today's;
+  // the lead has none.
   await target(rep.userId, 'revenue', 'month', '2026-12', ['2026-12-01', '2027-01-01', '100000'])
   await target(rep2.userId, 'revenue', 'month', '2026-12', ['2026-12-01', '2027-01-01', '200000'])
   await target(rep.userId, 'deals_won', 'week', '2026-W49', ['2026-11-30', '2026-12-07', '2'])
