@@ -54,6 +54,7 @@ import { RootRedirect } from './features/shell/root-redirect.tsx'
 import { ShellLayout } from './features/shell/shell-layout.tsx'
 import { SlaPage } from './features/sla/sla-page.tsx'
 import { AttributionDrillPage } from './features/telescope/attribution-drill-page.tsx'
+import { TargetsPage } from './features/targets/targets-page.tsx'
 import { TelescopePage } from './features/telescope/telescope-page.tsx'
 import { TeamTodayPage } from './features/today/team-today-page.tsx'
 import { TodayPage } from './features/today/today-page.tsx'
@@ -94,6 +95,7 @@ export function App() {
           <Route path="/microscope/deals/:id" element={<DealPage />} />
           <Route path="/microscope/pipeline" element={<PipelineBoardPage />} />
           <Route path="/microscope/activities" element={<ActivitiesPage />} />
+          <Route path="/microscope/targets" element={<TargetsPage />} />
           <Route path="/microscope/inbox" element={<InboxPage />} />
           <Route path="/microscope/inbox/:id" element={<HandoffPage />} />
           <Route path="/bridge" element={<BridgePage />} />

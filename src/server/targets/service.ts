@@ -55,6 +55,7 @@ export const TargetsQuery = z.object({
   subjectId: z.string().max(100).optional(),
   metric: z.enum(targetMetrics).optional(),
   periodKind: z.enum(targetPeriodKinds).optional(),
+  periodKey: z.string().max(20).optional().describe('Only this period, e.g. 2026-11'),
   on: LocalDay.optional().describe('Only the periods holding this local day'),
   from: LocalDay.optional().describe('Only periods ending after this day'),
   to: LocalDay.optional().describe('Only periods starting on or before this day'),
@@ -157,6 +158,7 @@ export async function listTargets(db: Database, principal: Principal, query: Tar
   if (query.subjectId !== undefined) select = select.where('subjectId', '=', query.subjectId)
   if (query.metric) select = select.where('metric', '=', query.metric)
   if (query.periodKind) select = select.where('periodKind', '=', query.periodKind)
+  if (query.periodKey) select = select.where('periodKey', '=', query.periodKey)
   if (query.on) select = select.where('startsOn', '<=', query.on).where('endsOn', '>', query.on)
   if (query.from) select = select.where('endsOn', '>', query.from)
   if (query.to) select = select.where('startsOn', '<=', query.to)
