@@ -8,6 +8,7 @@ import { benchExport } from './export.ts'
 import { benchHttp } from './http.ts'
 import { benchImport } from './import.ts'
 import { benchIngest } from './ingest.ts'
+import { benchMicroscope } from './microscope.ts'
 import { benchModel } from './model.ts'
 import { benchPredictive } from './predictive.ts'
 import { stopChildrenOnSignal } from './processes.ts'
@@ -27,6 +28,7 @@ const benchmarks: Record<string, () => Promise<BenchReport>> = {
   ingest: () => benchIngest(),
   sla: () => benchSla(),
   bridge: () => benchBridge(),
+  microscope: () => benchMicroscope(),
   scoring: () => benchScoring(),
   model: () => benchModel(),
   predictive: () => benchPredictive(),
