@@ -27,6 +27,7 @@ const subReports = [
   { to: '/bridge/sla', label: 'Two-way SLA', hint: "Sales' speed, marketing's volume" },
   { to: '/bridge/voice-of-sales', label: 'Voice of sales', hint: 'Why leads and deals are lost' },
   { to: '/bridge/funnel', label: 'Funnel', hint: 'Stage-to-stage conversion and time' },
+  { to: '/bridge/plan', label: 'The plan', hint: 'Revenue target to MQLs, agreed by both' },
 ]
 
 /**
