@@ -3,6 +3,7 @@ import {
   a,
   asA,
   asAInB,
+  asB,
   b,
   bAccount,
   bAccountName,
@@ -170,6 +171,13 @@ export const recordsCases: Record<string, () => Promise<void>> = {
   },
   'GET /api/v1/teams/{id}': async () => {
     notFound(await asA('GET', `/api/v1/teams/${bTeam.id}`))
+  },
+  'GET /api/v1/teams/{id}/history': async () => {
+    notFound(await asA('GET', `/api/v1/teams/${bTeam.id}/history`))
+    notFound(await asAInB('GET', `/api/v1/teams/${bTeam.id}/history`))
+    const inB = await asB('GET', `/api/v1/teams/${bTeam.id}/history`)
+    expect(inB.statusCode, inB.body).toBe(200)
+    expect(inB.json().data.map((r: { userId: string }) => r.userId)).toEqual([bMember.userId])
   },
   'PATCH /api/v1/teams/{id}': async () => {
     const members = await membersOf(bTeam.id)

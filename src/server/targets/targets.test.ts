@@ -298,6 +298,15 @@ describe('progress', () => {
     expect(history).toHaveLength(2)
     expect(history.find((h) => h.teamId === teamX)?.leftAt).not.toBeNull()
     expect(history.find((h) => h.teamId === teamY)?.leftAt).toBeNull()
+    const eastHistory = await owner.request({
+      method: 'GET',
+      url: `/api/v1/teams/${teamX}/history`,
+      workspaceId,
+    })
+    expect(eastHistory.statusCode, eastHistory.body).toBe(200)
+    const stretches = eastHistory.json().data as { userId: string; leftAt: string | null }[]
+    expect(stretches.find((h) => h.userId === repA)?.leftAt).not.toBeNull()
+    expect(stretches.find((h) => h.userId === repB)?.leftAt).toBeNull()
     const moved = new Date('2026-03-15T16:00:00Z')
     await t.ctx.db
       .updateTable('teamMemberHistory')

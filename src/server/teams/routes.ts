@@ -7,6 +7,7 @@ import {
   createTeam,
   deleteTeam,
   getTeam,
+  getTeamHistory,
   listTeams,
   TeamInput,
   TeamPatch,
@@ -65,6 +66,34 @@ export function teamRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (request) => ({ data: await getTeam(ctx.db, request.principal, request.params.id) }),
+    )
+    app.get(
+      '/teams/:id/history',
+      {
+        schema: {
+          tags: ['Teams'],
+          summary: 'Who was in the team and when',
+          description:
+            "Every stretch of membership, the latest first (leftAt null: still a member). A rep moved between teams leaves one and joins the other at the same moment; a team's target progress counts each member's work only within their stretches.",
+          params: IdParams,
+          response: {
+            200: envelope(
+              z.array(
+                z.object({
+                  userId: z.string(),
+                  name: z.string(),
+                  joinedAt: z.date(),
+                  leftAt: z.date().nullable(),
+                }),
+              ),
+            ),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => ({
+        data: await getTeamHistory(ctx.db, request.principal, request.params.id),
+      }),
     )
     app.patch(
       '/teams/:id',

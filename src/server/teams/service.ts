@@ -161,3 +161,23 @@ export async function deleteTeam(db: Database, principal: Principal, id: string)
     })
   })
 }
+
+/**
+ * Who was in the team and when (issue 13): every stretch of membership, the latest first. Kept by
+ * a trigger on team membership, so a rep moved between teams shows leaving one and joining the
+ * other at the same moment; team targets count members' work only within their stretches.
+ */
+export async function getTeamHistory(db: Kysely<DB>, principal: Principal, id: string) {
+  const { workspaceId } = requirePermission(principal, 'records:read')
+  const team = await findTeam(db, workspaceId, id)
+  if (!team) throw new AppError('not_found', 'Team not found')
+  return db
+    .selectFrom('teamMemberHistory as h')
+    .innerJoin('users as u', 'u.id', 'h.userId')
+    .select(['h.userId', 'u.name', 'h.joinedAt', 'h.leftAt'])
+    .where('h.workspaceId', '=', workspaceId)
+    .where('h.teamId', '=', id)
+    .orderBy('h.joinedAt', 'desc')
+    .orderBy('u.name')
+    .execute()
+}
