@@ -28,6 +28,7 @@ import { ContactsPage } from './features/contacts/contacts-page.tsx'
 import { DealPage } from './features/deals/deal-page.tsx'
 import { DealsPage } from './features/deals/deals-page.tsx'
 import { FeedbackSettingsPage } from './features/feedback/feedback-settings-page.tsx'
+import { ForecastPage } from './features/forecast/forecast-page.tsx'
 import { FormPage } from './features/forms/form-page.tsx'
 import { FormsPage } from './features/forms/forms-page.tsx'
 import { ImportPage } from './features/imports/import-page.tsx'
@@ -94,6 +95,7 @@ export function App() {
           <Route path="/microscope/deals" element={<DealsPage />} />
           <Route path="/microscope/deals/:id" element={<DealPage />} />
           <Route path="/microscope/pipeline" element={<PipelineBoardPage />} />
+          <Route path="/microscope/forecast" element={<ForecastPage />} />
           <Route path="/microscope/activities" element={<ActivitiesPage />} />
           <Route path="/microscope/targets" element={<TargetsPage />} />
           <Route path="/microscope/inbox" element={<InboxPage />} />
