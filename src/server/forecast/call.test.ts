@@ -478,6 +478,28 @@ describe('GET /api/v1/forecast/call', () => {
     expect(last.canSubmit).toBe(false)
   })
 
+  it('counts a rep moved mid-period in the team they were in at the period end', async () => {
+    // Last month repC was in East for ten days, then moved to West (history kept).
+    const last = P.minus({ months: 1 })
+    const moved = last.plus({ days: 10 }).toJSDate()
+    await t.ctx.db
+      .insertInto('teamMemberHistory')
+      .values([
+        {
+          workspaceId,
+          teamId: east,
+          userId: repC.userId,
+          joinedAt: last.toJSDate(),
+          leftAt: moved,
+        },
+        { workspaceId, teamId: west, userId: repC.userId, joinedAt: moved, leftAt: null },
+      ])
+      .execute()
+    const closed = await call(viewer, `?periodKind=month&periodKey=${key(last)}`)
+    expect(closed.teams.map((r) => [r.team.name, r.repIds])).toEqual([['West', [repC.userId]]])
+    expect(repRow(closed, repC).teams).toEqual([{ id: west, name: 'West' }])
+  })
+
   it('answers bad periods and unknown teams clearly', async () => {
     const bad = async (query: string, status: number, text: string) => {
       const response = await viewer.request({
