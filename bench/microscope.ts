@@ -89,6 +89,13 @@ export async function benchMicroscope(
     const after = await todayVolume(base, headers, rep.id)
     progress.tick('vacuum analyze')
 
+    const thisMonth = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'America/Chicago',
+      year: 'numeric',
+      month: '2-digit',
+    })
+      .format(new Date())
+      .slice(0, 7)
     const cases: Case[] = [
       { label: 'Today (the demo rep)', path: `/api/v1/today?userId=${rep.id}`, limit: 200 },
       { label: 'forecast call (company, this month)', path: '/api/v1/forecast/call', limit: 300 },
@@ -99,8 +106,8 @@ export async function benchMicroscope(
       },
       { label: 'team view (Enterprise)', path: `/api/v1/today/team?teamId=${team.id}` },
       {
-        label: "targets of this month's periods",
-        path: `/api/v1/targets?periodKind=month&limit=500`,
+        label: "this month's targets (the Targets page)",
+        path: `/api/v1/targets?periodKind=month&periodKey=${thisMonth}&limit=500`,
       },
     ]
     const baseline: Case = { label: 'GET /api/v1/workspace', path: '/api/v1/workspace' }

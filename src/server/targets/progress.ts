@@ -106,27 +106,53 @@ async function selectActuals(
         and c.deleted_at is null ${owner('c.owner_id')}) f
       where ${bound}`)
   }
+  const teamIds = [
+    ...new Set(windows.filter((w) => w.subjectKind === 'team').map((w) => w.subjectId)),
+  ]
+  // Facts are summed per local day first (targets are whole local days): a rep's per owner, a
+  // team's per team over its members' stretches (exact to the instant), the company's over all.
   const result = await sql<ActualRow>`
     with t as (
       select * from jsonb_to_recordset(${JSON.stringify(windows)}::jsonb)
-        as t (id uuid, "subjectKind" text, "subjectId" text, metric text, "startsOn" date,
+        as t (id text, "subjectKind" text, "subjectId" text, metric text, "startsOn" date,
           "endsOn" date)
     ),
-    facts as (${sql.join(parts, sql` union all `)})
-    select t.id::text as id, f.currency, coalesce(sum(f.amount), 0)::bigint as amount,
-      count(f.metric)::bigint as count
-    from t
-    left join facts f on f.metric = t.metric
-      and f.at >= t."startsOn"::timestamp at time zone ${timeZone}
-      and f.at < t."endsOn"::timestamp at time zone ${timeZone}
-      and (t."subjectKind" = 'company'
-        or (t."subjectKind" = 'rep' and f.owner_id = t."subjectId")
-        or (t."subjectKind" = 'team' and exists (
-          select 1 from team_member_history h
-          where h.workspace_id = ${workspaceId} and h.team_id::text = t."subjectId"
-            and h.user_id = f.owner_id and f.at >= h.joined_at
-            and (h.left_at is null or f.at < h.left_at))))
-    group by t.id, f.currency
+    facts as (${sql.join(parts, sql` union all `)}),
+    daily as (
+      select metric, owner_id, (at at time zone ${timeZone})::date as day, currency,
+        sum(amount) as amount, count(*) as n
+      from facts group by 1, 2, 3, 4
+    ),
+    team_daily as (
+      select f.metric, h.team_id::text as team, (f.at at time zone ${timeZone})::date as day,
+        f.currency, sum(f.amount) as amount, count(*) as n
+      from facts f
+      join team_member_history h on h.workspace_id = ${workspaceId} and h.user_id = f.owner_id
+        and f.at >= h.joined_at and (h.left_at is null or f.at < h.left_at)
+      where h.team_id::text = any(${teamIds}::text[])
+      group by 1, 2, 3, 4
+    ),
+    company_daily as (
+      select metric, day, currency, sum(amount) as amount, sum(n) as n from daily group by 1, 2, 3
+    ),
+    matched as (
+      select t.id, d.currency, d.amount, d.n from t
+      join daily d on d.metric = t.metric and d.owner_id = t."subjectId"
+        and d.day >= t."startsOn" and d.day < t."endsOn"
+      where t."subjectKind" = 'rep'
+      union all
+      select t.id, d.currency, d.amount, d.n from t
+      join team_daily d on d.metric = t.metric and d.team = t."subjectId"
+        and d.day >= t."startsOn" and d.day < t."endsOn"
+      where t."subjectKind" = 'team'
+      union all
+      select t.id, d.currency, d.amount, d.n from t
+      join company_daily d on d.metric = t.metric
+        and d.day >= t."startsOn" and d.day < t."endsOn"
+      where t."subjectKind" = 'company'
+    )
+    select id, currency, sum(amount)::bigint as amount, sum(n)::bigint as count
+    from matched group by id, currency
   `.execute(db)
   return result.rows
 }
