@@ -37,7 +37,7 @@ export async function forecastCalendar(
   return row
 }
 
-const localDay = (at: Date, timeZone: string) =>
+export const localDay = (at: Date, timeZone: string) =>
   DateTime.fromJSDate(at, { zone: timeZone }).toISODate() as string
 
 function withDays(period: Period, calendar: FiscalCalendar): ForecastPeriod {
