@@ -8,7 +8,11 @@
 import { type Insertable, type Kysely, sql } from 'kysely'
 import { DateTime } from 'luxon'
 import { type FiscalCalendar, type Period, periodsBetween } from '../domain/calendar.ts'
+import { reverseWaterfall } from '../domain/forecast.ts'
 import type { DB, TargetMetric, TargetPeriodKind } from '../server/db/schema.ts'
+import { measureAssumptions, roundRate } from '../server/waterfall/assumptions.ts'
+import { loadCalendar, planPeriodAt } from '../server/waterfall/period.ts'
+import { selectCompanyRevenueTarget, upsertCompanyTargets } from '../server/waterfall/queries.ts'
 import { insertInChunks } from './crm.ts'
 import type { SeededRandom } from './random.ts'
 
@@ -18,8 +22,10 @@ interface TargetsOptions {
   asOf: Date
   /** Team name → member ids (its manager first). */
   teams: Record<string, string[]>
-  /** The demo's sales manager, who adjusts the over-committer's forecasts. */
+  /** The demo's sales manager, who adjusts the over-committer's forecasts and agrees the plan. */
   managerId: string
+  /** The demo's marketer, who agrees this month's plan. */
+  marketingId: string
   /** The rep who always over-commits. */
   overCommitterId: string
   /** The rep who sandbags. */
@@ -183,7 +189,76 @@ export async function plantTargets(db: Kysely<DB>, options: TargetsOptions) {
   await insertInChunks(db, 'targets', rows)
   const submissions = forecastSubmissions(options, actuals, repMonthly, months, zone)
   await insertInChunks(db, 'forecastSubmissions', submissions)
-  return { targets: rows.length, forecastSubmissions: submissions.length }
+  const plans = await plantPlans(db, options)
+  return { targets: rows.length, forecastSubmissions: submissions.length, plans }
+}
+
+/**
+ * The plan (the reverse waterfall) of this month, agreed by both sides, whose figures are the
+ * company's targets; and next month's, proposed by sales from the measured rates with its revenue
+ * target stretched 10%, which marketing has not agreed to yet.
+ */
+async function plantPlans(db: Kysely<DB>, options: TargetsOptions) {
+  const { workspaceId, asOf } = options
+  const calendar = await loadCalendar(db, workspaceId)
+  const measured = await measureAssumptions(db, workspaceId, calendar, asOf)
+  const averageDealSize = measured.averageDealSize.value
+  const sqlToWonRate = measured.sqlToWonRate.value
+  const mqlToSqlRate = measured.mqlToSqlRate.value
+  if (!averageDealSize || !sqlToWonRate || !mqlToSqlRate) return 0
+  const thisMonth = planPeriodAt('month', asOf, calendar)
+  const nextMonth = planPeriodAt('month', thisMonth.end, calendar)
+  const revenueOf = async (period: typeof thisMonth) =>
+    (await selectCompanyRevenueTarget(db, workspaceId, 'month', period.key)) ?? 0
+  const plans = [
+    { period: thisMonth, revenue: await revenueOf(thisMonth), agreed: true },
+    { period: nextMonth, revenue: Math.round((await revenueOf(nextMonth)) * 1.1), agreed: false },
+  ]
+  for (const { period, revenue, agreed } of plans) {
+    if (revenue <= 0) continue
+    const rates = { sqlToWonRate: roundRate(sqlToWonRate), mqlToSqlRate: roundRate(mqlToSqlRate) }
+    const needed = reverseWaterfall({ revenueTarget: revenue, averageDealSize, ...rates })
+    const at = DateTime.fromJSDate(period.start).minus({ days: 3 }).toJSDate()
+    await db
+      .insertInto('waterfallPlans')
+      .values({
+        workspaceId,
+        id: options.rng.uuidv7(at),
+        periodKind: 'month',
+        periodKey: period.key,
+        startsOn: period.startsOn,
+        endsOn: period.endsOn,
+        revenueTarget: revenue,
+        averageDealSize,
+        ...rates,
+        wonNeeded: needed.wonDeals,
+        sqlsNeeded: needed.sqls,
+        mqlsNeeded: needed.mqls,
+        salesAgreedBy: options.managerId,
+        salesAgreedAt: at,
+        marketingAgreedBy: agreed ? options.marketingId : null,
+        marketingAgreedAt: agreed ? at : null,
+        createdBy: options.managerId,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .execute()
+    if (agreed) {
+      await upsertCompanyTargets(
+        db,
+        workspaceId,
+        {
+          periodKind: 'month',
+          periodKey: period.key,
+          startsOn: period.startsOn,
+          endsOn: period.endsOn,
+        },
+        { revenue, deals_won: needed.wonDeals, sqls: needed.sqls, mqls: needed.mqls },
+        options.managerId,
+      )
+    }
+  }
+  return plans.length
 }
 
 async function teamIds(db: Kysely<DB>, workspaceId: string, teams: Record<string, string[]>) {

@@ -577,5 +577,28 @@ describe('demo world', () => {
     expect(accuracy.get(overCommitter)).toBeLessThan(Math.min(...others))
     expect(accuracy.get(overCommitter)).toBeLessThan(0.7)
     expect(others.filter((a) => a > 0.8).length).toBeGreaterThan(others.length / 2)
+
+    // This month's plan is agreed by both sides and its figures are the company's targets;
+    // next month's waits for marketing.
+    const plans = await t.ctx.db
+      .selectFrom('waterfallPlans')
+      .selectAll()
+      .orderBy('periodKey')
+      .execute()
+    expect(plans.map((p) => [p.periodKey, !!p.salesAgreedAt, !!p.marketingAgreedAt])).toEqual([
+      ['2026-06', true, true],
+      ['2026-07', true, false],
+    ])
+    const june = await t.ctx.db
+      .selectFrom('targets')
+      .select(['metric', 'amount'])
+      .where('subjectKind', '=', 'company')
+      .where('periodKind', '=', 'month')
+      .where('periodKey', '=', '2026-06')
+      .execute()
+    const amountOf = (metric: string) => Number(june.find((r) => r.metric === metric)?.amount)
+    expect(amountOf('mqls')).toBe(plans[0]?.mqlsNeeded)
+    expect(amountOf('sqls')).toBe(plans[0]?.sqlsNeeded)
+    expect(amountOf('deals_won')).toBe(plans[0]?.wonNeeded)
   }, 180_000)
 })

@@ -276,6 +276,7 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
       asOf: options.asOf,
       teams: teamReps,
       managerId: userIds.get(`manager@${demoDomain}`) ?? '',
+      marketingId: userIds.get(`marketing@${demoDomain}`) ?? '',
       overCommitterId: userIds.get(reps[2]?.email ?? '') ?? '',
       sandbaggerId: userIds.get(reps[3]?.email ?? '') ?? '',
     })
