@@ -267,9 +267,10 @@ async function teamIds(db: Kysely<DB>, workspaceId: string, teams: Record<string
     .select(['id', 'name'])
     .where('workspaceId', '=', workspaceId)
     .execute()
-  return rows.map(
-    (t) => ['team', t.id, teams[t.name] ?? []] as [Row['subjectKind'], string, string[]],
-  )
+  // A team without members (the demo's unstaffed partner desk) has no quota yet.
+  return rows
+    .filter((t) => (teams[t.name] ?? []).length > 0)
+    .map((t) => ['team', t.id, teams[t.name] ?? []] as [Row['subjectKind'], string, string[]])
 }
 
 function sum(values: number[]) {

@@ -578,6 +578,26 @@ describe('demo world', () => {
     expect(accuracy.get(overCommitter)).toBeLessThan(0.7)
     expect(others.filter((a) => a > 0.8).length).toBeGreaterThan(others.length / 2)
 
+    // Teams count their reps' whole history: a team's revenue of a past month is its reps'.
+    const teamMonth = await sql<{ team: string; reps: string }>`
+      with tg as (
+        select t.subject_id, t.amount from targets t
+        where t.subject_kind = 'team' and t.metric = 'revenue' and t.period_key = '2026-05')
+      select tg.amount::text as team, (select sum(r.amount) from targets r
+        join team_members m on m.user_id = r.subject_id and m.team_id::text = tg.subject_id
+        where r.subject_kind = 'rep' and r.metric = 'revenue' and r.period_key = '2026-05')::text as reps
+      from tg
+    `.execute(t.ctx.db)
+    expect(teamMonth.rows).toHaveLength(3)
+    for (const row of teamMonth.rows) expect(row.team).toBe(row.reps)
+    const history = await t.ctx.db
+      .selectFrom('teamMemberHistory')
+      .select(({ fn }) => fn.max('joinedAt').as('latest'))
+      .executeTakeFirstOrThrow()
+    expect(new Date(history.latest as Date).getTime()).toBeLessThan(
+      asOf.getTime() - 365 * 86_400_000,
+    )
+
     // This month's plan is agreed by both sides and its figures are the company's targets;
     // next month's waits for marketing.
     const plans = await t.ctx.db

@@ -187,6 +187,14 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
         .insertInto('teamMembers')
         .values(ids.map((userId) => ({ workspaceId, teamId, userId })))
         .execute()
+      // The history's trigger stamps membership with the seeding time; the reps joined at the
+      // world's start, so team targets count their whole history.
+      await trx
+        .updateTable('teamMemberHistory')
+        .set({ joinedAt: start })
+        .where('workspaceId', '=', workspaceId)
+        .where('teamId', '=', teamId)
+        .execute()
       teamReps[name] = ids
     }
 

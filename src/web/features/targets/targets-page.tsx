@@ -419,6 +419,7 @@ function AddTargetModal(props: {
               data={options}
               value={subjectId}
               onChange={setSubjectId}
+              allowDeselect={false}
               searchable
               required
               nothingFoundMessage="No one by that name"
