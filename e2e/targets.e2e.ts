@@ -38,7 +38,10 @@ describe('the Targets page', () => {
       await dialog.getByLabel(/^Rep/).first().click()
       await page.getByRole('option', { name: 'Sam Sales' }).click()
       await expect(dialog.getByLabel(/^Rep/).first().inputValue()).resolves.toBe('Sam Sales')
-      await dialog.getByLabel(/^Metric/).first().click()
+      await dialog
+        .getByLabel(/^Metric/)
+        .first()
+        .click()
       await page.getByRole('option', { name: 'MQLs' }).click()
       await dialog.getByLabel(/^Number/).fill('12')
       await expect(dialog.getByLabel(/^Number/).inputValue()).resolves.toBe('12')
