@@ -47,7 +47,8 @@ describe('hosted forms', () => {
     builder = await context.newPage()
     await signInAs(builder, e.baseUrl, 'marketing@northwind.example')
     await builder.getByRole('link', { name: 'Telescope' }).click()
-    await builder.getByRole('link', { name: 'Forms' }).click()
+    // Exactly the nav's link: the Telescope page has a card that links to forms too.
+    await builder.getByRole('link', { name: 'Forms', exact: true }).click()
     // The demo world's form, with its stats and high-intent badge.
     await builder.getByRole('table', { name: 'Forms' }).getByText('Request a demo').waitFor()
     await screenshot(builder, 'forms-list')

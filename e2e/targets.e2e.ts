@@ -20,7 +20,7 @@ describe('the Targets page', () => {
   it("shows the month's targets with progress, sets one and answers a second for the same period clearly", async () => {
     const page = await context.newPage()
     await signInAs(page, e.baseUrl, 'admin@northwind.example')
-    await page.getByRole('link', { name: 'Targets' }).click()
+    await page.getByRole('link', { name: 'Targets', exact: true }).click()
     await page.getByRole('heading', { level: 1, name: 'Targets' }).waitFor()
     // The demo world has this month's targets for the company, its teams and reps.
     const table = page.getByRole('table', { name: /^Targets for \d{4}-\d{2}$/ })

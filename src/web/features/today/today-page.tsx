@@ -347,7 +347,7 @@ function TodayBody({
               <Stack gap="xs">
                 {data.poorFit.items.map((deal) => (
                   <Group key={deal.id} gap="sm" wrap="nowrap" align="flex-start">
-                    <Badge color="orange.9" miw={70}>
+                    <Badge color="red.9" miw={70} style={{ flexShrink: 0 }}>
                       Fit {deal.productFit}
                     </Badge>
                     <div>
