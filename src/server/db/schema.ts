@@ -890,6 +890,15 @@ export interface ForecastSubmissionsTable {
   submittedAt: Generated<Date>
 }
 
+/** The Telescope's stored computations (issue 14): one per workspace and kind, kept for a local day. */
+export interface TelescopeSnapshotsTable {
+  workspaceId: string
+  kind: 'outlook' | 'changes'
+  asOf: DateOnly
+  computedAt: Generated<Date>
+  body: Json<unknown>
+}
+
 export interface DB {
   users: UsersTable
   sessions: SessionsTable
@@ -951,6 +960,7 @@ export interface DB {
   teamMemberHistory: TeamMemberHistoryTable
   waterfallPlans: WaterfallPlansTable
   forecastSubmissions: ForecastSubmissionsTable
+  telescopeSnapshots: TelescopeSnapshotsTable
   feedbackTags: FeedbackTagsTable
   feedbackTagLinks: FeedbackTagLinksTable
   bridgeDigests: BridgeDigestsTable

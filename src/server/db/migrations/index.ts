@@ -26,6 +26,7 @@ import * as attributionIncremental from './2026-12-02T0900-attribution-increment
 import * as contributionDates from './2026-12-03T0900-contribution-dates.ts'
 import * as targetsForecast from './2026-12-04T0900-targets-forecast.ts'
 import * as todayTaskIndex from './2026-12-04T1500-today-task-index.ts'
+import * as telescopeSnapshots from './2026-12-05T0900-telescope-snapshots.ts'
 
 /** Every migration, in order. Files are frozen once merged; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T0900-contribution-dates': contributionDates,
   '2026-12-04T0900-targets-forecast': targetsForecast,
   '2026-12-04T1500-today-task-index': todayTaskIndex,
+  '2026-12-05T0900-telescope-snapshots': telescopeSnapshots,
 }
