@@ -39,6 +39,7 @@ import { LeaderPage } from './features/leader/leader-page.tsx'
 import { DuplicatesPage } from './features/merges/duplicates-page.tsx'
 import { MqlSettingsPage } from './features/mql/mql-settings-page.tsx'
 import { NotificationsPage } from './features/notifications/notifications-page.tsx'
+import { OutlookPage } from './features/outlook/outlook-page.tsx'
 import { PredictivePage } from './features/predictive/predictive-page.tsx'
 import { RegretPage } from './features/regret/regret-page.tsx'
 import { RoutingPage } from './features/routing/routing-page.tsx'
@@ -115,6 +116,7 @@ export function App() {
           <Route path="/telescope/forms" element={<FormsPage />} />
           <Route path="/telescope/forms/new" element={<FormPage />} />
           <Route path="/telescope/forms/:id" element={<FormPage />} />
+          <Route path="/telescope/outlook" element={<OutlookPage />} />
           <Route path="/notifications" element={<NotificationsPage />} />
           <Route path="/leader" element={<LeaderPage />} />
           <Route path="/settings" element={<SettingsLayout />}>

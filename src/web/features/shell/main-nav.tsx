@@ -6,6 +6,7 @@ import {
   IconBrain,
   IconBuildingSkyscraper,
   IconChartBar,
+  IconChartLine,
   IconChecklist,
   IconClockHour4,
   IconCoin,
@@ -38,6 +39,7 @@ const areaLinks: Record<string, { path: string; label: string; icon: Icon }[]> =
   '/telescope': [
     { path: '/telescope/campaigns', label: 'Campaigns', icon: IconSpeakerphone },
     { path: '/telescope/forms', label: 'Forms', icon: IconForms },
+    { path: '/telescope/outlook', label: 'Outlook', icon: IconChartLine },
   ],
   '/microscope': [
     { path: '/microscope/inbox', label: 'Inbox', icon: IconInbox },

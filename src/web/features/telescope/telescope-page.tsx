@@ -16,6 +16,7 @@ import {
   useAttributionStatus,
   useRecomputeAttribution,
 } from '../attribution/attribution-api.ts'
+import { OutlookCard } from '../outlook/outlook-card.tsx'
 import { EmptyState } from '../records/empty-state.tsx'
 import { formatMoney } from '../records/money.ts'
 import { useMe } from '../shell/me-context.tsx'
@@ -32,6 +33,7 @@ import { RoiTable } from './roi-table.tsx'
 const telescopePages = [
   { to: '/telescope/campaigns', label: 'Campaigns', hint: 'Every campaign, its budget and costs' },
   { to: '/telescope/forms', label: 'Forms', hint: 'Forms that turn visitors into leads' },
+  { to: '/telescope/outlook', label: 'Outlook', hint: 'The next two years, forecast' },
 ]
 
 /**
@@ -92,6 +94,7 @@ export function TelescopePage() {
           </Anchor>
         ))}
       </Group>
+      <OutlookCard />
       {campaigns.isPending ? (
         <LoadingRows label="Loading the attribution report" rows={6} height={48} />
       ) : campaigns.error ? (
