@@ -174,7 +174,7 @@ async function todayVolume(base: string, headers: Record<string, string>, userId
 }
 
 /** Waits (up to 15 minutes) until the scoring and attribution queues are empty; seconds waited. */
-async function drainQueues(db: BenchTandem['db']) {
+export async function drainQueues(db: BenchTandem['db']) {
   const start = Date.now()
   while (Date.now() - start < 15 * 60_000) {
     const left = await sql<{ n: number }>`

@@ -16,6 +16,7 @@ import { type BenchReport, formatTable, isMet } from './report.ts'
 import { benchRestart } from './restart.ts'
 import { benchScoring } from './scoring.ts'
 import { benchSla } from './sla.ts'
+import { benchTelescope } from './telescope.ts'
 
 // `npm run bench` runs every benchmark; `npm run bench -- http` only the ones named.
 const benchmarks: Record<string, () => Promise<BenchReport>> = {
@@ -29,6 +30,7 @@ const benchmarks: Record<string, () => Promise<BenchReport>> = {
   sla: () => benchSla(),
   bridge: () => benchBridge(),
   microscope: () => benchMicroscope(),
+  telescope: () => benchTelescope(),
   scoring: () => benchScoring(),
   model: () => benchModel(),
   predictive: () => benchPredictive(),

@@ -17,6 +17,7 @@ import { importCases } from './tenancy/import-cases.ts'
 import { leaderCases } from './tenancy/leader-cases.ts'
 import { mergeCases } from './tenancy/merge-cases.ts'
 import { notificationCases } from './tenancy/notification-cases.ts'
+import { outlookCases } from './tenancy/outlook-cases.ts'
 import { predictiveCases } from './tenancy/predictive-cases.ts'
 import { privacyCases } from './tenancy/privacy-cases.ts'
 import { recordsCases } from './tenancy/records-cases.ts'
@@ -73,6 +74,7 @@ const parts = [
   leaderCases,
   targetCases,
   todayCases,
+  outlookCases,
 ]
 const cases: Record<string, () => Promise<void>> = Object.assign({}, ...parts)
 

@@ -48,6 +48,7 @@ import { IngestProcessor } from './ingest/processor.ts'
 import { IngestQueue } from './ingest/queue.ts'
 import { ingestRoutes } from './ingest/routes.ts'
 import { leaderRoutes } from './leader/routes.ts'
+import { outlookRoutes } from './outlook/routes.ts'
 import { memberRoutes } from './members/routes.ts'
 import { mergeRoutes } from './merges/routes.ts'
 import { mqlRoutes } from './mql/routes.ts'
@@ -221,6 +222,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(forecastRoutes(ctx))
       await v1.register(waterfallRoutes(ctx))
       await v1.register(leaderRoutes(ctx))
+      await v1.register(outlookRoutes(ctx))
       await v1.register(todayRoutes(ctx))
       await v1.register(targetRoutes(ctx))
       await v1.register(notificationRoutes(ctx))
