@@ -30,6 +30,7 @@ import { slaCases } from './tenancy/sla-cases.ts'
 import { targetCases } from './tenancy/target-cases.ts'
 import { todayCases } from './tenancy/today-cases.ts'
 import { trackingCases } from './tenancy/tracking-cases.ts'
+import { trendCases } from './tenancy/trend-cases.ts'
 import { voiceCases } from './tenancy/voice-cases.ts'
 import { waterfallCases } from './tenancy/waterfall-cases.ts'
 import { webhookCases } from './tenancy/webhook-cases.ts'
@@ -74,6 +75,7 @@ const parts = [
   leaderCases,
   targetCases,
   todayCases,
+  trendCases,
   outlookCases,
 ]
 const cases: Record<string, () => Promise<void>> = Object.assign({}, ...parts)

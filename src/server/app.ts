@@ -75,6 +75,7 @@ import { todayRoutes } from './today/routes.ts'
 import { touchpointRoutes } from './touchpoints/routes.ts'
 import { snippetRoutes, trackingRoutes } from './tracking/routes.ts'
 import { trashRoutes } from './trash/routes.ts'
+import { trendRoutes } from './trends/routes.ts'
 import { version } from './version.ts'
 import { waterfallRoutes } from './waterfall/routes.ts'
 import { webhookRoutes } from './webhooks/routes.ts'
@@ -225,6 +226,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       await v1.register(outlookRoutes(ctx))
       await v1.register(todayRoutes(ctx))
       await v1.register(targetRoutes(ctx))
+      await v1.register(trendRoutes(ctx))
       await v1.register(notificationRoutes(ctx))
       await v1.register(mqlRoutes(ctx))
     },

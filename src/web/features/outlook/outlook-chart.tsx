@@ -1,6 +1,6 @@
 import '@mantine/charts/styles.css'
 import { CompositeChart, type CompositeChartSeries } from '@mantine/charts'
-import { Paper, Stack, Text } from '@mantine/core'
+import { Paper, Stack, Text, useComputedColorScheme } from '@mantine/core'
 import { monthLabel } from '../mql/mql-api.ts'
 import { toMajor } from '../records/money.ts'
 import { formatValue, type OutlookSeries } from './outlook-api.ts'
@@ -56,13 +56,21 @@ export function chartRows(series: OutlookSeries, currency: string): ChartRow[] {
   return rows
 }
 
-const chartSeries: CompositeChartSeries[] = [
-  { name: 'band95', label: '95% interval', color: 'violet.4', type: 'area' },
-  { name: 'band80', label: '80% interval', color: 'violet.5', type: 'area' },
-  { name: 'actual', label: 'Actual', color: 'blue.6', type: 'line' },
-  { name: 'forecast', label: 'Forecast', color: 'violet.6', type: 'line' },
-  { name: 'target', label: 'Target', color: 'orange.6', type: 'line', strokeDasharray: '6 4' },
-]
+/** The lines and bands; the forecast line is darker than its bands in light, lighter in dark. */
+function chartSeries(scheme: 'light' | 'dark'): CompositeChartSeries[] {
+  return [
+    { name: 'band95', label: '95% interval', color: 'violet.4', type: 'area' },
+    { name: 'band80', label: '80% interval', color: 'violet.5', type: 'area' },
+    { name: 'actual', label: 'Actual', color: 'blue.6', type: 'line' },
+    {
+      name: 'forecast',
+      label: 'Forecast',
+      color: scheme === 'dark' ? 'violet.1' : 'violet.9',
+      type: 'line',
+    },
+    { name: 'target', label: 'Target', color: 'orange.6', type: 'line', strokeDasharray: '6 4' },
+  ]
+}
 
 /** A chart value (major units for money) in the series' own words. */
 function chartFormatter(series: OutlookSeries, currency: string, compact: boolean) {
@@ -110,6 +118,7 @@ function HoverCard({
  * dashed line, on one chart. Screen readers get a summary here and the numbers in the table.
  */
 export function OutlookChart({ series, currency }: { series: OutlookSeries; currency: string }) {
+  const scheme = useComputedColorScheme('light')
   const rows = chartRows(series, currency)
   const format = chartFormatter(series, currency, false)
   const first = series.forecast[0]
@@ -130,7 +139,7 @@ export function OutlookChart({ series, currency }: { series: OutlookSeries; curr
         h={300}
         data={rows}
         dataKey="label"
-        series={chartSeries.filter((s) => s.name !== 'target' || series.targets.length > 0)}
+        series={chartSeries(scheme).filter((s) => s.name !== 'target' || series.targets.length > 0)}
         curveType="linear"
         withLegend
         legendProps={{ verticalAlign: 'bottom' }}

@@ -162,7 +162,9 @@ function nextMonth(month: string): string {
 /** One series: its chart, model, backtest error, notes and the forecast's numbers. */
 function SeriesCard({ series, currency }: { series: OutlookSeries; currency: string }) {
   const id = `outlook-${series.metric}`
-  const format = (value: number) => formatValue(value, series.unit, currency)
+  // Money to the nearest thousand or so ($33.3M): a forecast's cents would be false precision.
+  const format = (value: number) =>
+    formatValue(value, series.unit, currency, series.unit === 'money')
   const enough = series.model !== null && series.forecast.length > 0
   return (
     <Paper withBorder p="md" component="section" aria-labelledby={id}>
