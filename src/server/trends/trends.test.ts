@@ -175,7 +175,7 @@ describe('GET /api/v1/telescope/trends', () => {
   it('answers 400 for a bad query and 404 for an unknown campaign', async () => {
     for (const query of [
       '',
-      'channel=email&campaignId=' + campaignId,
+      `channel=email&campaignId=${campaignId}`,
       'campaignId=nope',
       'channel=Bad Slug',
     ]) {

@@ -118,9 +118,15 @@ export async function loadTrends(
   const tallies = new Map<string, Map<string, Tally>>()
   const tally = (key: string, week: string) => {
     let weeks = tallies.get(key)
-    if (!weeks) tallies.set(key, (weeks = new Map()))
+    if (!weeks) {
+      weeks = new Map()
+      tallies.set(key, weeks)
+    }
     let t = weeks.get(week)
-    if (!t) weeks.set(week, (t = emptyTally()))
+    if (!t) {
+      t = emptyTally()
+      weeks.set(week, t)
+    }
     return t
   }
   const keysOf = (channel: string | null, campaignId: string | null) => {
