@@ -91,12 +91,13 @@ export function estimateEts(spec: EtsSpec, y: readonly number[]): EtsFit {
   }
   const f = (x: number[]) => {
     const decoded = decode(x)
-    return objectiveOf(spec, runEts(spec, decoded.params, decoded.initial, y), n, scale)
+    return objectiveOf(spec, runEts(spec, decoded.params, decoded.initial, y, false), n, scale)
   }
   // A search and a restart from its optimum (clamping at a bound can flatten the simplex).
-  const maxEvaluations = 150 * x0.length + 200
-  let best = nelderMead(f, x0, { lower, upper, step, maxEvaluations })
-  const again = nelderMead(f, best.x, { lower, upper, step, maxEvaluations })
+  const maxEvaluations = 100 * x0.length + 100
+  const tolerance = 1e-8
+  let best = nelderMead(f, x0, { lower, upper, step, maxEvaluations, tolerance })
+  const again = nelderMead(f, best.x, { lower, upper, step, maxEvaluations, tolerance })
   if (again.value <= best.value) best = again
 
   const { params, initial } = decode(best.x)

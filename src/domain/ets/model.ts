@@ -48,6 +48,16 @@ export interface EtsRun {
 
 export const specName = (spec: EtsSpec) => `ETS(${spec.error},${spec.trend},${spec.season})`
 
+/**
+ * The multiplicative season's update in Holt-Winters' error-correction form, as statsmodels'
+ * ETSModel: s = γ* · y / ℓ + (1 − γ*) · s₋ₘ with γ* = γ / (1 − α) and ℓ the new level. (R's
+ * forecast::ets uses s₋ₘ + γ (y − μ) / (ℓ₋₁ + φb₋₁); the two agree to first order.)
+ */
+function seasonM(p: EtsParams, previous: number, y: number, level: number): number {
+  const star = p.gamma / (1 - p.alpha)
+  return (star * y) / level + (1 - star) * previous
+}
+
 /** One step of the state equations, written with the raw error r = y − μ (both error types). */
 function step(
   spec: EtsSpec,
@@ -59,10 +69,11 @@ function step(
   const damped = spec.trend === 'N' ? 0 : p.phi * s.trend
   const base = s.level + damped
   if (spec.season === 'M') {
+    const level = base + (p.alpha * r) / season
     return {
-      level: base + (p.alpha * r) / season,
+      level,
       trend: spec.trend === 'N' ? 0 : damped + (p.beta * r) / season,
-      season: season + (p.gamma * r) / base,
+      season: seasonM(p, season, base * season + r, level),
     }
   }
   return {
@@ -79,18 +90,19 @@ function oneStep(spec: EtsSpec, p: EtsParams, level: number, trend: number, seas
   return base
 }
 
-/** Runs the filter over the data from the initial state. */
+/** Runs the filter over the data from the initial state (`keepFitted` false: the search's fast path). */
 export function runEts(
   spec: EtsSpec,
   p: EtsParams,
   initial: EtsState,
   y: readonly number[],
+  keepFitted = true,
 ): EtsRun {
   const m = spec.season === 'N' ? 1 : spec.period
   const seasonal = spec.season === 'N' ? [0] : initial.seasonal.slice()
   let level = initial.level
   let trend = spec.trend === 'N' ? 0 : initial.trend
-  const fitted = new Array<number>(y.length)
+  const fitted: number[] = keepFitted ? new Array<number>(y.length) : []
   let sse = 0
   let logMu = 0
   let ok = true
@@ -105,7 +117,7 @@ export function runEts(
     const damped = trended ? phi * trend : 0
     const base = level + damped
     const mu = seasonType === 'A' ? base + s : seasonType === 'M' ? base * s : base
-    fitted[t] = mu
+    if (keepFitted) fitted[t] = mu
     const r = (y[t] as number) - mu
     if (errorM) {
       if (!(mu > 0)) {
@@ -122,7 +134,7 @@ export function runEts(
     if (seasonType === 'M') {
       level = base + (alpha * r) / s
       trend = trended ? damped + (beta * r) / s : 0
-      const next = s + (gamma * r) / base
+      const next = seasonM(p, s, y[t] as number, level)
       seasonal[j] = next
       if (!(level > 0) || !(next > 0)) {
         ok = false
@@ -251,7 +263,7 @@ export function multiStepMse(
     if (spec.season === 'M') {
       level = base + (p.alpha * r) / s
       trend = trended ? damped + (p.beta * r) / s : 0
-      seasonal[j] = s + (p.gamma * r) / base
+      seasonal[j] = seasonM(p, s, y[t] as number, level)
     } else {
       level = base + p.alpha * r
       trend = trended ? damped + p.beta * r : 0
