@@ -60,6 +60,7 @@ import { AttributionDrillPage } from './features/telescope/attribution-drill-pag
 import { TelescopePage } from './features/telescope/telescope-page.tsx'
 import { TeamTodayPage } from './features/today/team-today-page.tsx'
 import { TodayPage } from './features/today/today-page.tsx'
+import { ChangesPage } from './features/trends/changes-page.tsx'
 import { PlanPage } from './features/waterfall/plan-page.tsx'
 import { WebhooksPage } from './features/webhooks/webhooks-page.tsx'
 
@@ -117,6 +118,7 @@ export function App() {
           <Route path="/telescope/forms/new" element={<FormPage />} />
           <Route path="/telescope/forms/:id" element={<FormPage />} />
           <Route path="/telescope/outlook" element={<OutlookPage />} />
+          <Route path="/telescope/changes" element={<ChangesPage />} />
           <Route path="/notifications" element={<NotificationsPage />} />
           <Route path="/leader" element={<LeaderPage />} />
           <Route path="/settings" element={<SettingsLayout />}>

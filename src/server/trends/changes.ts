@@ -75,7 +75,7 @@ export function pointOf(metric: TrendMetric, w: WeekValue): TrendPoint {
 
 export function linkOf(subject: Subject) {
   return subject.kind === 'campaign'
-    ? `/campaigns/${subject.id}`
+    ? `/telescope/campaigns/${subject.id}`
     : `/telescope/changes?channel=${encodeURIComponent(subject.id)}`
 }
 

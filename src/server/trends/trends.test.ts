@@ -69,7 +69,7 @@ describe('computeChanges', () => {
       },
       unit: 'money',
       changePct: 81.8,
-      link: `/campaigns/${campaignId}`,
+      link: `/telescope/campaigns/${campaignId}`,
       recentWeeks: weeks.slice(8),
       baselineWeeks: weeks.slice(0, 8),
     })

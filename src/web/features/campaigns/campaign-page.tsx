@@ -14,6 +14,7 @@ import { RecordSection } from '../records/record-section.tsx'
 import { conversionWords, monthRange } from '../telescope/attribution-format.ts'
 import { AttributionToolbar, useAttributionParams } from '../telescope/attribution-toolbar.tsx'
 import { CreditsList } from '../telescope/credits-list.tsx'
+import { BenchmarkCard } from '../trends/benchmark-card.tsx'
 import { type CampaignDetail, useCampaign, useCampaignCosts } from './campaign-api.ts'
 import { CampaignAttribution } from './campaign-attribution.tsx'
 
@@ -101,6 +102,7 @@ function CampaignView({ campaign }: { campaign: CampaignDetail }) {
         />
       </Group>
       <CampaignAttribution campaign={campaign} query={report} />
+      <BenchmarkCard campaignId={campaign.id} />
       <RecordSection title="Journeys">
         <Text size="sm" c="dimmed">
           What converted ({conversionWords(conversion)}) in{' '}

@@ -20,6 +20,7 @@ import {
   IconSpeakerphone,
   IconTarget,
   IconTargetArrow,
+  IconTrendingDown,
 } from '@tabler/icons-react'
 import { Fragment } from 'react'
 import { NavLink as RouterNavLink, useLocation } from 'react-router'
@@ -40,6 +41,7 @@ const areaLinks: Record<string, { path: string; label: string; icon: Icon }[]> =
     { path: '/telescope/campaigns', label: 'Campaigns', icon: IconSpeakerphone },
     { path: '/telescope/forms', label: 'Forms', icon: IconForms },
     { path: '/telescope/outlook', label: 'Outlook', icon: IconChartLine },
+    { path: '/telescope/changes', label: 'What changed', icon: IconTrendingDown },
   ],
   '/microscope': [
     { path: '/microscope/inbox', label: 'Inbox', icon: IconInbox },

@@ -34,6 +34,7 @@ const telescopePages = [
   { to: '/telescope/campaigns', label: 'Campaigns', hint: 'Every campaign, its budget and costs' },
   { to: '/telescope/forms', label: 'Forms', hint: 'Forms that turn visitors into leads' },
   { to: '/telescope/outlook', label: 'Outlook', hint: 'The next two years, forecast' },
+  { to: '/telescope/changes', label: 'What changed', hint: 'Decays and improvements this week' },
 ]
 
 /**
