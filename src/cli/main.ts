@@ -8,6 +8,7 @@ import { getEnv } from '../server/env.ts'
 import { AppError } from '../server/errors.ts'
 import { version } from '../server/version.ts'
 import { registerAttributionCommand } from './attribution.ts'
+import { registerForecastCommand } from './forecast.ts'
 import { registerImportCommand } from './import.ts'
 import { registerModelCommand } from './model.ts'
 import { registerWriteKeyCommand } from './write-key.ts'
@@ -181,6 +182,7 @@ registerImportCommand(program, withDatabase)
 registerWriteKeyCommand(program, withDatabase)
 registerModelCommand(program)
 registerAttributionCommand(program)
+registerForecastCommand(program)
 
 export async function main(argv: string[]): Promise<void> {
   try {
