@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { getData } from '../../api/client.ts'
-import { formatMoney } from '../records/money.ts'
+import { toMajor } from '../records/money.ts'
 
 export type TrendMetric =
   | 'leads'
@@ -132,7 +132,14 @@ export function useCampaignBenchmark(id: string) {
 
 /** A metric's value as people read it: a count a week, a percentage, or money. */
 export function formatTrendValue(value: number, unit: TrendUnit, currency: string): string {
-  if (unit === 'money') return formatMoney(Math.round(value), currency)
+  if (unit === 'money') {
+    // Whole units, as the sentences say them: "$35", not "$35.00".
+    return new Intl.NumberFormat(undefined, {
+      style: 'currency',
+      currency,
+      maximumFractionDigits: 0,
+    }).format(toMajor(value, currency))
+  }
   if (unit === 'rate') return `${Math.round(value * 1000) / 10}%`
   return new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 }).format(value)
 }
