@@ -74,6 +74,14 @@ describe('testChange', () => {
     expect(none).toMatchObject({ status: 'not_enough_data', current: null, range: null })
   })
 
+  it('keeps an MQL rate above 100% (older leads qualifying) finite', () => {
+    const week = (numerator: number) => ({ week: 'w', numerator, denominator: 20 })
+    const result = testChange('mql_rate', [...Array(8).fill(week(30)), ...Array(4).fill(week(29))])
+    expect(result.status).toBe('normal')
+    expect(Number.isFinite(result.range?.low)).toBe(true)
+    expect(result.range?.high).toBeGreaterThanOrEqual(1.5)
+  })
+
   it('never answers NaN for zeros', () => {
     const zeros = testChange('leads', weeks(Array(12).fill(0)))
     expect(zeros.status).toBe('not_enough_data')

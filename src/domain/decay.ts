@@ -189,7 +189,11 @@ export function testChange(metric: TrendMetric, series: readonly WeekValue[]): C
       center = median(values)
       // Binomial noise of one typical week, with the rate pulled off 0 and 1 (Agresti-Coull).
       const pooled = (sum(valued.map((w) => w.numerator)) + 1) / (baseDen + 2)
-      const noise = Math.sqrt((pooled * (1 - pooled)) / typicalDen)
+      // An MQL rate is a flow ratio and may pass 100%: then its numerator's Poisson noise.
+      const noise =
+        pooled < 1
+          ? Math.sqrt((pooled * (1 - pooled)) / typicalDen)
+          : Math.sqrt(pooled / typicalDen)
       weeklySd = Math.max(1.4826 * mad(values, center), noise)
     } else {
       const spent = valued.filter((w) => w.numerator > 0)
@@ -215,7 +219,8 @@ export function testChange(metric: TrendMetric, series: readonly WeekValue[]): C
     high = Math.exp(logCenter + rangeWidth * se)
   } else {
     low = Math.max(0, center - rangeWidth * se)
-    high = spec.kind === 'rate' ? Math.min(1, center + rangeWidth * se) : center + rangeWidth * se
+    const top = center + rangeWidth * se
+    high = spec.kind === 'rate' ? Math.min(Math.max(1, center), top) : top
   }
   const changePct = center > 0 ? ((current - center) / center) * 100 : null
   const outside = current < low || current > high
