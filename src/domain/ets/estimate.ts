@@ -79,7 +79,7 @@ export function estimateEts(spec: EtsSpec, y: readonly number[]): EtsFit {
       Math.max(0.1 * Math.abs(start.trend), 0.01 * sd, 1e-6 * scale),
     )
 
-  const decode = (x: readonly number[]): { params: EtsParams; initial: EtsState } => {
+  const decode = (x: ArrayLike<number>): { params: EtsParams; initial: EtsState } => {
     let i = 0
     const alpha = x[i++] as number
     const beta = hasTrend ? alpha * (x[i++] as number) : 0
@@ -89,7 +89,7 @@ export function estimateEts(spec: EtsSpec, y: readonly number[]): EtsFit {
     const trend = hasTrend ? (x[i++] as number) : 0
     return { params: { alpha, beta, gamma, phi }, initial: { level, trend, seasonal } }
   }
-  const f = (x: number[]) => {
+  const f = (x: Float64Array) => {
     const decoded = decode(x)
     return objectiveOf(spec, runEts(spec, decoded.params, decoded.initial, y, false), n, scale)
   }
