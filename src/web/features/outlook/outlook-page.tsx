@@ -205,7 +205,13 @@ function SeriesCard({ series, currency }: { series: OutlookSeries; currency: str
 function ModelBadge({ model }: { model: string }) {
   const explained = explainModel(model) ?? 'The forecasting model chosen for this series.'
   return (
-    <Tooltip label={explained} multiline w={320} withArrow>
+    <Tooltip
+      label={explained}
+      multiline
+      w={320}
+      withArrow
+      events={{ hover: true, focus: true, touch: true }}
+    >
       <UnstyledButton aria-label={`${model}: ${explained}`}>
         <Badge component="span" variant="light" color="violet" size="lg" tt="none">
           {model}
