@@ -195,7 +195,13 @@ function project(
   }
   sims.forEach((column, h) => {
     const f = forecast[h] as number
-    const finite = column.filter((v) => Number.isFinite(v)).sort()
+    // A path that blew up (a multiplicative state crossing 0) sorts to the ends and is dropped.
+    column.sort()
+    let from = 0
+    let to = column.length
+    while (from < to && !Number.isFinite(column[from] as number)) from++
+    while (to > from && !Number.isFinite(column[to - 1] as number)) to--
+    const finite = column.subarray(from, to)
     const q = (p: number) => (finite.length ? quantile(finite, p) : f)
     const l95 = clean(q(0.025), f)
     const l80 = clean(q(0.1), f)
