@@ -5,10 +5,13 @@ import { createTestApp, type TestApp } from '../../test/harness.ts'
 import { attributionModels } from '../domain/attribution/types.ts'
 import { forecastAccuracy } from '../domain/forecast.ts'
 import type { Database } from '../server/db/database.ts'
+import { computeOutlook } from '../server/outlook/service.ts'
 import { runSlaScan } from '../server/sla/scan.ts'
+import { computeChanges } from '../server/trends/changes.ts'
 import { costlyProgramme } from './crm.ts'
 import { noBudgetProgramme } from './crm-handoffs.ts'
 import { drivingChannel } from './crm-journeys.ts'
+import { decayingProgramme } from './crm-trends.ts'
 import { demoDomain, demoLogins, demoPassword, seedDemo } from './seed.ts'
 
 let t: TestApp
@@ -72,7 +75,7 @@ describe('demo world', () => {
     `.execute(t.ctx.db)
     expect(partitions.rows.length).toBeGreaterThan(24)
     expect(partitions.rows.map((r) => r.name)).not.toContain('touchpoints_default')
-  }, 180_000)
+  }, 360_000) // two whole demo worlds, one after the other
 
   it('plants its truths: seasonal lead volume and a product sold to poor-fit accounts', async () => {
     const byMonth = await t.ctx.db
@@ -620,5 +623,36 @@ describe('demo world', () => {
     expect(amountOf('mqls')).toBe(plans[0]?.mqlsNeeded)
     expect(amountOf('sqls')).toBe(plans[0]?.sqlsNeeded)
     expect(amountOf('deals_won')).toBe(plans[0]?.wonNeeded)
+  }, 180_000)
+  it('plants seasonal lead volume the outlook recovers, and a decaying campaign the change test flags alone', async () => {
+    const seeded = await seedDemo(t.ctx.db, { seed: 7, asOf, reset: false })
+    const workspaceId = seeded.workspaceId
+    const outlook = await computeOutlook(t.ctx.db, workspaceId, asOf)
+    const leads = outlook.series.find((s) => s.metric === 'leads')
+    // Three years of leads: the model keeps a season, and its next twelve months rise and fall
+    // with the planted one (fewest in summer, most in the first quarter or the autumn).
+    expect(leads?.history.length).toBeGreaterThanOrEqual(28)
+    expect(leads?.season).toBe(12)
+    expect(leads?.model).toMatch(/,[AM]\)$/)
+    const year = leads?.forecast.slice(0, 12) ?? []
+    const monthOf = (p: { month: string } | undefined) => Number(p?.month.slice(5))
+    const byValue = [...year].sort((a, b) => a.value - b.value)
+    expect([6, 7, 8]).toContain(monthOf(byValue[0]))
+    expect([1, 2, 3, 9, 10]).toContain(monthOf(byValue.at(-1)))
+    for (const series of outlook.series) {
+      expect(series.model, series.metric).not.toBeNull()
+      expect(series.backtest?.mape, series.metric).toBeGreaterThan(0)
+    }
+    // What changed: the always-on LinkedIn programme decays (and with it paid social, its
+    // channel); brand search and the newsletter, stable, are not flagged, nor any other channel.
+    const changes = await computeChanges(t.ctx.db, workspaceId, asOf)
+    const flagged = changes.decays.map((f) => f.subject.name)
+    expect(flagged).toContain(decayingProgramme)
+    for (const flag of changes.decays) {
+      expect(flag.subject.kind === 'campaign' ? flag.subject.name : flag.subject.id).toBe(
+        flag.subject.kind === 'campaign' ? decayingProgramme : 'paid_social',
+      )
+    }
+    expect(changes.improvements.filter((f) => f.subject.name.startsWith('Always-on'))).toEqual([])
   }, 180_000)
 })

@@ -13,6 +13,7 @@ import { plantPredictiveModel } from './crm-predictive.ts'
 import { plantEngagement, plantProductFit, plantScores, plantScoringRules } from './crm-scores.ts'
 import { plantTargets } from './crm-targets.ts'
 import { plantTracking } from './crm-tracking.ts'
+import { plantTrends } from './crm-trends.ts'
 import { demoWorkspaceName } from './names.ts'
 import { SeededRandom } from './random.ts'
 
@@ -72,6 +73,8 @@ const teamNames = ['Enterprise', 'Mid-Market', 'SMB'] as const
 const journeysSeed = 0x12_0c_a7
 /** The targets' and forecasts' own generator (issue 13), for the same reason. */
 const targetsSeed = 0x13_7a_46
+/** The always-on programmes' own generator (issue 14), for the same reason. */
+const trendsSeed = 0x14_7e_4d
 
 export interface DemoOptions {
   seed: number
@@ -288,6 +291,13 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
       overCommitterId: userIds.get(reps[2]?.email ?? '') ?? '',
       sandbaggerId: userIds.get(reps[3]?.email ?? '') ?? '',
     })
+    // The Telescope's trends (issue 14): always-on programmes running now, one of them decaying.
+    const trends = await plantTrends(trx, {
+      workspaceId,
+      rng: new SeededRandom(options.seed ^ trendsSeed),
+      asOf: options.asOf,
+      ownerId: userIds.get(`marketing@${demoDomain}`) ?? null,
+    })
     return {
       created: true as const,
       workspaceId,
@@ -301,6 +311,7 @@ export async function seedDemo(db: Database, options: DemoOptions): Promise<Demo
       ...scores,
       ...predictive,
       ...targets,
+      ...trends,
     }
   })
   // Fresh tables have no statistics until autovacuum gets to them; without them the planner
