@@ -58,31 +58,6 @@ function seasonM(p: EtsParams, previous: number, y: number, level: number): numb
   return (star * y) / level + (1 - star) * previous
 }
 
-/** One step of the state equations, written with the raw error r = y − μ (both error types). */
-function step(
-  spec: EtsSpec,
-  p: EtsParams,
-  s: { level: number; trend: number },
-  season: number,
-  r: number,
-): { level: number; trend: number; season: number } {
-  const damped = spec.trend === 'N' ? 0 : p.phi * s.trend
-  const base = s.level + damped
-  if (spec.season === 'M') {
-    const level = base + (p.alpha * r) / season
-    return {
-      level,
-      trend: spec.trend === 'N' ? 0 : damped + (p.beta * r) / season,
-      season: seasonM(p, season, base * season + r, level),
-    }
-  }
-  return {
-    level: base + p.alpha * r,
-    trend: spec.trend === 'N' ? 0 : damped + p.beta * r,
-    season: spec.season === 'A' ? season + p.gamma * r : season,
-  }
-}
-
 function oneStep(spec: EtsSpec, p: EtsParams, level: number, trend: number, season: number) {
   const base = level + (spec.trend === 'N' ? 0 : p.phi * trend)
   if (spec.season === 'A') return base + season
@@ -209,10 +184,17 @@ export function simulateEts(
       const e = sigma * normal()
       const r = spec.error === 'M' ? mu * e : e
       ;(out[h] as Float64Array)[i] = mu + r
-      const next = step(spec, p, { level, trend }, s, r)
-      level = next.level
-      trend = next.trend
-      seasonal[j] = next.season
+      const damped = spec.trend === 'N' ? 0 : p.phi * trend
+      const base = level + damped
+      if (spec.season === 'M') {
+        level = base + (p.alpha * r) / s
+        trend = spec.trend === 'N' ? 0 : damped + (p.beta * r) / s
+        seasonal[j] = seasonM(p, s, mu + r, level)
+      } else {
+        level = base + p.alpha * r
+        trend = spec.trend === 'N' ? 0 : damped + p.beta * r
+        if (spec.season === 'A') seasonal[j] = s + p.gamma * r
+      }
     }
   }
   return out
