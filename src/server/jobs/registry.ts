@@ -7,6 +7,7 @@ import { registerImportJobs } from '../imports/job.ts'
 import { registerPredictiveJobs } from '../predictive/jobs.ts'
 import { registerScoringJobs } from '../scoring/jobs.ts'
 import { runSlaScan } from '../sla/scan.ts'
+import { registerTelescopeJobs } from '../telescope/refresh.ts'
 import { purgeTrash } from '../trash/purge.ts'
 import { registerWebhookJobs } from '../webhooks/deliver.ts'
 
@@ -39,6 +40,8 @@ export async function registerJobs(boss: PgBoss, ctx: AppContext): Promise<void>
   await registerPredictiveJobs(boss, ctx)
   // Attribution (issue 12): queued recomputes within seconds, a full recompute every night.
   await registerAttributionJobs(boss, ctx)
+  // The Telescope (issue 14): each workspace's outlook and changes computed for its new day.
+  await registerTelescopeJobs(boss, ctx)
 
   // The handoff's clocks (issue 7): breaches and escalations are flagged within a minute.
   await boss.createQueue('sla.scan')

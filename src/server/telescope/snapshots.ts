@@ -30,16 +30,16 @@ export async function workspaceToday(
 
 /**
  * The stored result of `compute` for the workspace; computed (and stored) when missing, from an
- * earlier local day than today, or when `refresh` is true.
+ * earlier local day than today (`now`'s, by default the clock's), or when `refresh` is true.
  */
 export async function snapshot<T>(
   db: Kysely<DB>,
   workspaceId: string,
   kind: SnapshotKind,
   compute: () => Promise<T>,
-  options: { refresh?: boolean } = {},
+  options: { refresh?: boolean; now?: Date } = {},
 ): Promise<Snapshot<T>> {
-  const today = await workspaceToday(db, workspaceId)
+  const today = await workspaceToday(db, workspaceId, options.now)
   if (!options.refresh) {
     const stored = await db
       .selectFrom('telescopeSnapshots')
