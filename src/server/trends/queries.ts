@@ -85,8 +85,9 @@ export async function selectMqlWeeks(
 
 /**
  * Campaign costs per week and currency. A cost is spread evenly over the days from its date to the
- * campaign's next cost (a monthly bill covers its month), at most 31 days; the last one to the
- * campaign's end, or 30 days without one.
+ * campaign's next cost (a monthly bill covers its month), at most 31 days; the last one as long
+ * as the gap before it (a weekly bill's week), or 30 days when it is the only one, and never past
+ * the campaign's end.
  */
 export async function selectCostWeeks(db: Kysely<DB>, r: WeekRange): Promise<CostRow[]> {
   const { rows } = await sql<CostRow>`
@@ -96,7 +97,11 @@ export async function selectCostWeeks(db: Kysely<DB>, r: WeekRange): Promise<Cos
           greatest(
             coalesce(
               lead(k.incurred_on) over (partition by k.campaign_id order by k.incurred_on, k.id),
-              least(coalesce(cp.ends_on + 1, k.incurred_on + 30), k.incurred_on + 30)
+              least(
+                coalesce(cp.ends_on + 1, k.incurred_on + 30),
+                k.incurred_on + coalesce(nullif(k.incurred_on - lag(k.incurred_on)
+                  over (partition by k.campaign_id order by k.incurred_on, k.id), 0), 30)
+              )
             ),
             k.incurred_on + 1
           ),
