@@ -31,6 +31,14 @@ describe('the What changed page', () => {
     const page = await context.newPage()
     await signInAs(page, e.baseUrl, 'admin@northwind.example')
     await page.getByRole('link', { name: 'Telescope', exact: true }).click()
+    // The Telescope page glances at the week's changes, each opening its campaign or channel.
+    const card = page.getByRole('region', { name: 'What changed this week' })
+    const glance = card.getByRole('link', { name: /over 4 weeks, outside its normal range/ })
+    await glance.first().waitFor({ timeout: 60_000 })
+    await expect(glance.first().getAttribute('href')).resolves.toMatch(/^\/telescope\//)
+    expect(
+      await axeViolations(page, { include: 'section[aria-labelledby="changes-card-title"]' }),
+    ).toEqual([])
     await page.getByRole('link', { name: 'What changed', exact: true }).first().click()
     await page.getByRole('heading', { level: 1, name: 'What changed' }).waitFor()
     const decays = page.getByRole('region', { name: 'Decays' })

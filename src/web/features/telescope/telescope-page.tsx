@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Paper, Stack, Text, Title } from '@mantine/core'
+import { Anchor, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
 import { Link } from 'react-router'
@@ -20,6 +20,7 @@ import { OutlookCard } from '../outlook/outlook-card.tsx'
 import { EmptyState } from '../records/empty-state.tsx'
 import { formatMoney } from '../records/money.ts'
 import { useMe } from '../shell/me-context.tsx'
+import { ChangesCard } from '../trends/changes-card.tsx'
 import { computedWhen, formatConversions, monthRange } from './attribution-format.ts'
 import { AttributionToolbar, useAttributionParams } from './attribution-toolbar.tsx'
 import {
@@ -95,7 +96,10 @@ export function TelescopePage() {
           </Anchor>
         ))}
       </Group>
-      <OutlookCard />
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <ChangesCard />
+        <OutlookCard />
+      </SimpleGrid>
       {campaigns.isPending ? (
         <LoadingRows label="Loading the attribution report" rows={6} height={48} />
       ) : campaigns.error ? (
